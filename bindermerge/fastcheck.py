@@ -1,0 +1,106 @@
+"""The fast path of ``--check``: decide "up to date" from the output manifest alone.
+
+A pre-commit hook runs ``bindermerge SRC... -o binder --check`` on every commit; most of the
+time nothing changed. This module answers that case with the standard library only, by
+digesting the inputs and comparing with the manifest the last merge wrote, without importing
+packaging, ruamel.yaml, typer or the kinds. Whenever it cannot be sure (unknown flag, digest
+differs, a file changed, any error) it returns None and the full merge decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Sequence
+
+from ._version import __version__
+from .context import MergeOptions
+from .sources import digest_inputs, open_source, unique_names
+
+MANIFEST = ".bindermerge.json"  # the same name as bindermerge.output.MANIFEST
+_VALUE_FLAGS = {"-o": "output", "--output": "output", "--on-conflict": "on_conflict", "--name": "name"}
+_BOOL_FLAGS = {"--check": "check", "--no-fold": "no_fold"}
+
+
+def parse_simple_argv(argv: Sequence[str]) -> dict[str, object] | None:
+    """The few flags a fast check understands, or None when argv holds anything else."""
+    opts: dict[str, object] = {"sources": []}
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            opts["sources"] += args[i + 1 :]  # type: ignore[operator]
+            break
+        if a.startswith("-") and a != "-":
+            key, value = a, None
+            if a.startswith("--") and "=" in a:
+                key, value = a.split("=", 1)
+            elif a.startswith("-o") and len(a) > 2:
+                key, value = "-o", a[2:]
+            if key in _VALUE_FLAGS:
+                if value is None:
+                    i += 1
+                    if i >= len(args):
+                        return None
+                    value = args[i]
+                opts[_VALUE_FLAGS[key]] = value
+            elif key in _BOOL_FLAGS and value is None:
+                opts[_BOOL_FLAGS[key]] = True
+            else:
+                return None
+        else:
+            opts["sources"].append(a)  # type: ignore[union-attr]
+        i += 1
+    if not opts.get("check") or not opts.get("output") or not opts["sources"]:
+        return None
+    if opts.get("on_conflict", "fail") not in ("fail", "first", "last"):
+        return None
+    return opts
+
+
+def up_to_date(argv: Sequence[str]) -> bool:
+    """True only when the output is certainly what a merge of these inputs would write."""
+    opts = parse_simple_argv(argv)
+    if opts is None:
+        return False
+    try:
+        out_dir = str(opts["output"])
+        with open(os.path.join(out_dir, MANIFEST), "rb") as fh:
+            manifest = json.loads(fh.read().decode("utf-8"))
+        if manifest.get("version") != __version__:
+            return False
+        specs = [str(s) for s in opts["sources"]]  # type: ignore[union-attr]
+        sources = [open_source(s, name=n) for s, n in zip(specs, unique_names(specs))]
+        options = MergeOptions(
+            on_conflict=opts.get("on_conflict", "fail"),  # type: ignore[arg-type]
+            name=opts.get("name"),  # type: ignore[arg-type]
+            fold=not opts.get("no_fold", False),
+        )
+        if digest_inputs(sources, options.digest_items(), __version__) != manifest.get("input_digest"):
+            return False
+        return _files_match(out_dir, manifest.get("files") or {})
+    except Exception:  # noqa: BLE001 - any doubt goes to the full merge, which explains itself
+        return False
+
+
+def _files_match(out_dir: str, listed: dict[str, dict[str, str]]) -> bool:
+    seen = {MANIFEST}
+    for dirpath, _dirs, files in os.walk(out_dir):
+        for name in files:
+            full = os.path.join(dirpath, name)
+            rel = os.path.relpath(full, out_dir).replace(os.sep, "/")
+            if rel == MANIFEST:
+                continue
+            entry = listed.get(rel)
+            if entry is None or os.path.islink(full):
+                return False
+            with open(full, "rb") as fh:
+                if hashlib.sha256(fh.read()).hexdigest() != entry.get("sha256"):
+                    return False
+            exe = bool(os.stat(full).st_mode & 0o111)
+            if exe != (entry.get("mode") == "755"):
+                return False
+            seen.add(rel)
+    return seen == {MANIFEST, *listed}

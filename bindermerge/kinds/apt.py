@@ -1,0 +1,116 @@
+"""apt.txt: the union of Debian packages, first-seen order, pins kept and checked.
+
+repo2docker strips ``#`` comments, skips blank lines, checks each line against
+``^[a-z0-9.+-]+`` and passes the lines unquoted to ``apt-get install`` (a line may hold
+several packages). bindermerge is stricter per token than repo2docker's prefix match,
+because a token such as ``git;curl`` passes repo2docker's check and reaches the shell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..context import MergeContext
+from ..errors import InputError
+from ..model import Origin, OutputFile
+from ..sources import SourceFile
+
+NAME = "apt"
+FILE = "apt.txt"
+
+# repo2docker's own check (a prefix match) and the full form of one token:
+# name[:arch][=version | /release]
+R2D_LINE = re.compile(r"^[a-z0-9.+-]+")
+TOKEN = re.compile(
+    r"^(?P<name>[a-z0-9][a-z0-9.+-]*)(?P<arch>:[a-z0-9-]+)?"
+    r"(?:=(?P<version>[A-Za-z0-9.+~:-]+)|/(?P<release>[A-Za-z0-9.+~-]+))?$"
+)
+
+
+@dataclass(frozen=True)
+class AptPackage:
+    """One package request: the key is name plus architecture qualifier."""
+
+    key: str
+    token: str
+    pin: str | None  # "=version" or "/release"
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class AptFragment:
+    origin: Origin
+    packages: tuple[AptPackage, ...]
+
+
+def recognise(relpath: str) -> bool:
+    return relpath == FILE
+
+
+def parse(file: SourceFile, view: object) -> AptFragment:
+    packages: list[AptPackage] = []
+    for number, raw in enumerate(file.text().split("\n"), start=1):
+        line = raw.partition("#")[0].strip()
+        if not line:
+            continue
+        origin = file.origin.at(number, line)
+        if not R2D_LINE.match(line):
+            raise InputError(
+                f"invalid apt.txt line {line!r}: repo2docker requires lower-case package names "
+                "matching ^[a-z0-9.+-]+",
+                origin,
+            )
+        for token in line.split():
+            m = TOKEN.match(token)
+            if not m:
+                raise InputError(
+                    f"{token!r} is not a Debian package name (name[:arch][=version]); "
+                    "repo2docker would pass it to the shell unquoted",
+                    origin,
+                )
+            pin = f"={m['version']}" if m["version"] else (f"/{m['release']}" if m["release"] else None)
+            key = m["name"] + (m["arch"] or "")
+            packages.append(AptPackage(key, token, pin, file.origin.at(number, token)))
+    return AptFragment(file.origin, tuple(packages))
+
+
+@dataclass(frozen=True)
+class MergedApt:
+    """Packages in first-seen order, each with every origin that asked for it."""
+
+    entries: tuple[tuple[AptPackage, tuple[Origin, ...]], ...]
+
+
+def merge(fragments: Sequence[AptFragment], ctx: MergeContext) -> MergedApt:
+    chosen: dict[str, AptPackage] = {}
+    origins: dict[str, list[Origin]] = {}
+    pinned_by: dict[str, list[AptPackage]] = {}
+    for frag in fragments:
+        for pkg in frag.packages:
+            if pkg.key not in chosen:
+                chosen[pkg.key] = pkg
+                origins[pkg.key] = []
+            if pkg.origin.source not in {o.source for o in origins[pkg.key]}:
+                origins[pkg.key].append(pkg.origin)
+            if pkg.pin is not None:
+                pins = pinned_by.setdefault(pkg.key, [])
+                if all(p.pin != pkg.pin for p in pins):
+                    pins.append(pkg)
+    for key, pins in pinned_by.items():
+        if len(pins) == 1:
+            chosen[key] = pins[0]  # a pin beats an unpinned request for the same package
+            continue
+        sides = [p.origin for p in pins]
+        keep = ctx.conflict(NAME, FILE, key, sides, "pinned to different versions")
+        chosen[key] = pins[keep]
+    return MergedApt(tuple((chosen[k], tuple(origins[k])) for k in chosen))
+
+
+def render(merged: MergedApt, ctx: MergeContext) -> list[OutputFile]:
+    lines = [
+        f"{pkg.token}  # from {', '.join(o.source for o in origins)}"
+        for pkg, origins in merged.entries
+    ]
+    return [ctx.text_file(FILE, "\n".join(lines))]

@@ -1,0 +1,43 @@
+"""requirements.txt: pip requirements merged by name with the requirement engine.
+
+Files pulled in with ``-r``/``-c`` are read through the source (relative to the including
+file) and inlined; constraints from every source go to one ``constraints.txt`` next to the
+merged requirements.txt, which refers to it with ``-c``.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .. import pip_requirements as pip
+from ..context import MergeContext
+from ..model import OutputFile
+from ..sources import SourceFile
+
+NAME = "requirements"
+FILE = "requirements.txt"
+CONSTRAINTS = "constraints.txt"
+
+
+def recognise(relpath: str) -> bool:
+    return relpath == FILE
+
+
+def parse(file: SourceFile, view: object) -> pip.PipFragment:
+    return pip.parse_requirements_file(file, view)
+
+
+def merge(fragments: Sequence[pip.PipFragment], ctx: MergeContext) -> pip.MergedPip:
+    return pip.merge_fragments(fragments, ctx, kind=NAME, file=FILE)
+
+
+def render(merged: pip.MergedPip, ctx: MergeContext) -> list[OutputFile]:
+    lines = pip.render_lines(merged)
+    files = []
+    if merged.constraints:
+        lines.insert(0, f"-c {CONSTRAINTS}")
+        body = [f"{c.text}  # from {', '.join(dict.fromkeys(o.source for o in c.origins))}"
+                for c in merged.constraints]
+        files.append(ctx.text_file(CONSTRAINTS, "\n".join(body)))
+    files.append(ctx.text_file(FILE, "\n".join(lines)))
+    return files

@@ -1,0 +1,44 @@
+"""Where each source's own files go inside the output directory."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+# Names repo2docker gives a meaning to in a binder directory: never use one as a folder.
+RESERVED = frozenset(
+    {
+        "apt.txt", "environment.yml", "environment.yaml", "requirements.txt", "requirements3.txt",
+        "runtime.txt", "postBuild", "start", "install.R", "Project.toml", "JuliaProject.toml",
+        "REQUIRE", "Pipfile", "Pipfile.lock", "Dockerfile", "default.nix", "setup.py",
+        "pyproject.toml", "DESCRIPTION", ".dockerignore", ".containerignore",
+    }
+)
+
+
+def sanitise(name: str) -> str:
+    """A file-system-safe, shell-inert folder name for a source name.
+
+    Only ``[A-Za-z0-9._-]`` survive; everything else (quotes, spaces, ``$``, backticks,
+    slashes) becomes ``_``; leading dots and dashes are dropped so the folder is neither
+    hidden nor mistaken for an option.
+    """
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip(".-_")
+    return safe or "source"
+
+
+def source_folders(names: Sequence[str]) -> dict[str, str]:
+    """One distinct folder per source name, in source order (``db``, ``db-2``, ...)."""
+    folders: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        base = sanitise(name)
+        if base in RESERVED:
+            base = f"{base}-source"
+        folder, n = base, 1
+        while folder.lower() in used:
+            n += 1
+            folder = f"{base}-{n}"
+        used.add(folder.lower())
+        folders[name] = folder
+    return folders

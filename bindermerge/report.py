@@ -1,0 +1,81 @@
+"""Human and JSON reports for the command line.
+
+Human messages go to stderr (colour only on a terminal: click strips it elsewhere); the JSON
+report, diffs and dry-run listings go to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from .model import OutputFile
+    from .pipeline import MergeResult
+
+
+class Reporter:
+    """Collects what the command says and prints it in the chosen form."""
+
+    def __init__(self, *, as_json: bool):
+        self.as_json = as_json
+
+    def _err(self, text: str, colour: str | None = None) -> None:
+        import click
+
+        click.secho(text, fg=colour, err=True)
+
+    def usage(self, message: str) -> int:
+        self._err(f"usage error: {message}", "red")
+        return 2
+
+    def error(self, exc: Exception) -> int:
+        """A bad input: one line naming the file (and line); exit 2."""
+        if self.as_json:
+            from .errors import InputError
+
+            origin = getattr(exc, "origin", None)
+            doc = {
+                "ok": False,
+                "error": {
+                    "message": str(exc),
+                    "path": getattr(exc, "path", None),
+                    "line": origin.line if origin is not None else None,
+                    "input": isinstance(exc, InputError),
+                },
+            }
+            print(json.dumps(doc, indent=2, sort_keys=True))
+        self._err(f"error: {exc}", "red")
+        return 2
+
+    def findings(self, result: MergeResult) -> None:
+        for c in result.conflicts:
+            if c.resolved:
+                self._err(f"warning: {c.message()}", "yellow")
+            else:
+                self._err(f"conflict: {c.message()}", "red")
+        for w in result.warnings:
+            self._err(f"warning: {w.text()}", "yellow")
+
+    def diff(self, text: str) -> None:
+        if not self.as_json and text:
+            sys.stdout.write(text)
+
+    def plan(self, directory: Path, files: Sequence[OutputFile]) -> None:
+        if self.as_json:
+            return
+        for f in files:
+            print(f"{oct(f.mode)[2:]} {len(f.content):7d} {directory / f.path}")
+
+    def finish(self, result: MergeResult, code: int, summary: str | None, *, written: bool = False) -> int:
+        if self.as_json:
+            doc = result.to_json()
+            doc["written"] = written
+            doc["exit_code"] = code
+            doc["summary"] = summary
+            print(json.dumps(doc, indent=2, sort_keys=True))
+        if summary:
+            self._err(f"bindermerge: {summary}", None if code == 0 else "red")
+        return code
