@@ -12,11 +12,13 @@ Names are imported lazily so that ``import bindermerge`` stays cheap for the com
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from ._version import __version__
 
+# Not ``typing.TYPE_CHECKING``: importing typing costs the fast --check path several ms.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .errors import BinderMergeError, InputError, OutputError
     from .model import Conflict, MergeWarning, Origin, OutputFile
     from .pipeline import MergeResult, merge

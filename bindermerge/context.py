@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from ._version import __version__
+from .walk import option_items
 from .model import Conflict, MergeWarning, OnConflict, Origin, OutputFile
 
 
@@ -24,7 +25,7 @@ class MergeOptions:
 
     def digest_items(self) -> dict[str, object]:
         """The options as they enter the input digest (a change in any of them is a change)."""
-        return {"on_conflict": self.on_conflict, "name": self.name, "fold": self.fold}
+        return option_items(self.on_conflict, self.name, self.fold)
 
 
 @dataclass

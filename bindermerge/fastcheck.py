@@ -2,8 +2,8 @@
 
 A pre-commit hook runs ``bindermerge SRC... -o binder --check`` on every commit; most of the
 time nothing changed. This module answers that case with the standard library only, by
-digesting the inputs and comparing with the manifest the last merge wrote, without importing
-packaging, ruamel.yaml, typer or the kinds. Whenever it cannot be sure (unknown flag, digest
+digesting the inputs and comparing with the manifest the last merge wrote, importing only
+:mod:`bindermerge.walk` (not packaging, ruamel.yaml, typer, dataclasses or the kinds). Whenever it cannot be sure (unknown flag, digest
 differs, a file changed, any error) it returns None and the full merge decides.
 """
 
@@ -12,18 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import Sequence
 
+from . import walk
 from ._version import __version__
-from .context import MergeOptions
-from .sources import digest_inputs, open_source, unique_names
 
 MANIFEST = ".bindermerge.json"  # the same name as bindermerge.output.MANIFEST
 _VALUE_FLAGS = {"-o": "output", "--output": "output", "--on-conflict": "on_conflict", "--name": "name"}
 _BOOL_FLAGS = {"--check": "check", "--no-fold": "no_fold"}
 
 
-def parse_simple_argv(argv: Sequence[str]) -> dict[str, object] | None:
+def parse_simple_argv(argv: list[str]) -> dict[str, object] | None:
     """The few flags a fast check understands, or None when argv holds anything else."""
     opts: dict[str, object] = {"sources": []}
     args = list(argv)
@@ -60,7 +58,7 @@ def parse_simple_argv(argv: Sequence[str]) -> dict[str, object] | None:
     return opts
 
 
-def up_to_date(argv: Sequence[str]) -> bool:
+def up_to_date(argv: list[str]) -> bool:
     """True only when the output is certainly what a merge of these inputs would write."""
     opts = parse_simple_argv(argv)
     if opts is None:
@@ -72,13 +70,13 @@ def up_to_date(argv: Sequence[str]) -> bool:
         if manifest.get("version") != __version__:
             return False
         specs = [str(s) for s in opts["sources"]]  # type: ignore[union-attr]
-        sources = [open_source(s, name=n) for s, n in zip(specs, unique_names(specs))]
-        options = MergeOptions(
-            on_conflict=opts.get("on_conflict", "fail"),  # type: ignore[arg-type]
-            name=opts.get("name"),  # type: ignore[arg-type]
-            fold=not opts.get("no_fold", False),
+        options = walk.option_items(
+            str(opts.get("on_conflict", "fail")),
+            opts.get("name"),  # type: ignore[arg-type]
+            not opts.get("no_fold", False),
         )
-        if digest_inputs(sources, options.digest_items(), __version__) != manifest.get("input_digest"):
+        pairs = list(zip(walk.unique_names(specs), specs))
+        if walk.digest_directories(pairs, __version__, options) != manifest.get("input_digest"):
             return False
         return _files_match(out_dir, manifest.get("files") or {})
     except Exception:  # noqa: BLE001 - any doubt goes to the full merge, which explains itself

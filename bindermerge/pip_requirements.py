@@ -326,10 +326,11 @@ def _merge_options(
 ) -> list[tuple[str, list[Origin]]]:
     out: dict[str, list[Origin]] = {}
     singles: dict[str, list[PipOption]] = {}
+    single_origins: dict[str, list[Origin]] = {}
     for opt in options:
-        rule = OPTIONS[opt.name][1]
-        if rule == "single":
+        if OPTIONS[opt.name][1] == "single":
             seen = singles.setdefault(opt.name, [])
+            single_origins.setdefault(opt.name, []).append(opt.origin)
             if all(s.value != opt.value for s in seen):
                 seen.append(opt)
             continue
@@ -340,7 +341,7 @@ def _merge_options(
         keep = 0
         if len(seen) > 1:
             keep = ctx.conflict(kind, file, name, [s.origin for s in seen], "different values")
-        result.append((f"{name} {seen[keep].value}", [s.origin for s in seen]))
+        result.append((f"{name} {seen[keep].value}", single_origins[name]))
     result.extend(out.items())
     return result
 

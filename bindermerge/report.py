@@ -1,6 +1,6 @@
 """Human and JSON reports for the command line.
 
-Human messages go to stderr (colour only on a terminal: click strips it elsewhere); the JSON
+Human messages go to stderr (colour only on a terminal: typer strips it elsewhere); the JSON
 report, diffs and dry-run listings go to stdout.
 """
 
@@ -23,9 +23,9 @@ class Reporter:
         self.as_json = as_json
 
     def _err(self, text: str, colour: str | None = None) -> None:
-        import click
+        import typer
 
-        click.secho(text, fg=colour, err=True)
+        typer.secho(text, fg=colour, err=True)
 
     def usage(self, message: str) -> int:
         self._err(f"usage error: {message}", "red")

@@ -1,0 +1,157 @@
+"""requirements.txt: the requirement engine on real pip syntax."""
+
+from __future__ import annotations
+
+import pytest
+
+from bindermerge.errors import InputError
+from bindermerge.pipeline import merge
+
+
+def lines(result, name="requirements.txt") -> list[str]:
+    text = result.file(name).content.decode()
+    return [l for l in text.splitlines() if not l.startswith("# ")]
+
+
+def test_intersection_by_canonical_name(make_source):
+    a = make_source("a", {"requirements.txt": "NumPy>=1.20\nrequests\n"})
+    b = make_source("b", {"requirements.txt": "numpy<2,>=1.22\nRequests[socks]>=2\n"})
+    result = merge([a, b])
+    assert result.ok
+    assert lines(result) == ["NumPy>=1.22,<2  # from a, b", "requests[socks]>=2  # from a, b"]
+
+
+@pytest.mark.parametrize(
+    "left,right",
+    [("numpy==1.21.0", "numpy>=1.22"), ("numpy<1", "numpy>=2"), ("x~=1.4.2", "x>=1.5"), ("x==1.0", "x!=1.0")],
+)
+def test_empty_intersections_conflict(make_source, left, right):
+    a = make_source("a", {"requirements.txt": f"pandas\n{left}\n"})
+    b = make_source("b", {"requirements.txt": f"{right}\n"})
+    result = merge([a, b])
+    assert not result.ok
+    (c,) = result.conflicts
+    assert c.kind == "requirements" and c.file == "requirements.txt"
+    assert [(o.source, o.file, o.line) for o in c.sides] == [("a", "requirements.txt", 2), ("b", "requirements.txt", 1)]
+    assert "no version" in c.reason
+
+
+def test_conflict_first_and_last(make_source):
+    a = make_source("a", {"requirements.txt": "numpy==1.21.0\n"})
+    b = make_source("b", {"requirements.txt": "numpy>=1.22\n"})
+    assert lines(merge([a, b], on_conflict="first")) == ["numpy==1.21.0  # from a, b"]
+    assert lines(merge([a, b], on_conflict="last")) == ["numpy>=1.22  # from a, b"]
+
+
+def test_redundant_bounds_dropped(make_source):
+    a = make_source("a", {"requirements.txt": "x>=1.0,<3\n"})
+    b = make_source("b", {"requirements.txt": "x>=1.5,<=2.5\n"})
+    c = make_source("c", {"requirements.txt": "x==2.0\n"})
+    assert lines(merge([a, b])) == ["x>=1.5,<=2.5  # from a, b"]
+    assert lines(merge([a, b, c])) == ["x==2.0  # from a, b, c"]
+
+
+def test_markers(make_source):
+    a = make_source("a", {"requirements.txt": 'pywin32 ; sys_platform == "win32"\ntomli>=1 ; python_version < "3.11"\n'})
+    b = make_source("b", {"requirements.txt": "tomli>=2 ; python_version < '3.11'\ntomli\n"})
+    assert lines(merge([a, b])) == [
+        'pywin32 ; sys_platform == "win32"  # from a',
+        'tomli>=2 ; python_version < "3.11"  # from a, b',
+        "tomli  # from b",
+    ]
+
+
+def test_direct_references(make_source):
+    a = make_source("a", {"requirements.txt": "lib @ https://example.org/lib-1.0.tar.gz\n"})
+    b = make_source("b", {"requirements.txt": "lib @ https://example.org/lib-2.0.tar.gz\n"})
+    c = make_source("c", {"requirements.txt": "lib @ https://example.org/lib-1.0.tar.gz\nlib>=1\n"})
+    (conflict,) = merge([a, b]).conflicts
+    assert conflict.reason == "different direct references"
+    result = merge([a, c])
+    assert result.ok and lines(result) == ["lib @ https://example.org/lib-1.0.tar.gz  # from a, c"]
+    assert any(w.code == "pip-url-and-version" for w in result.warnings)
+
+
+def test_vcs_urls(make_source):
+    a = make_source("a", {"requirements.txt": "-e git+https://example.org/x.git#egg=xpkg\ngit+https://example.org/y.git\n"})
+    b = make_source("b", {"requirements.txt": "git+https://example.org/y.git\n"})
+    assert lines(merge([a, b])) == [
+        "-e git+https://example.org/x.git#egg=xpkg  # from a",
+        "git+https://example.org/y.git  # from a, b",
+    ]
+
+
+def test_options(make_source):
+    a = make_source("a", {"requirements.txt": "--index-url https://pypi.example/simple\n--extra-index-url https://x/simple\n--pre\nnumpy\n"})
+    b = make_source("b", {"requirements.txt": "-i https://pypi.example/simple\n--extra-index-url=https://x/simple\n--find-links https://wheels/\n--pre\n"})
+    result = merge([a, b])
+    assert result.ok
+    assert lines(result) == [
+        "--index-url https://pypi.example/simple  # from a, b",
+        "--extra-index-url https://x/simple  # from a, b",
+        "--pre  # from a, b",
+        "--find-links https://wheels/  # from b",
+        "numpy  # from a",
+    ]
+    c = make_source("c", {"requirements.txt": "--index-url https://other/simple\n"})
+    (conflict,) = merge([a, c]).conflicts
+    assert conflict.key == "--index-url"
+
+
+def test_includes_relative_to_including_file(make_source):
+    a = make_source("a", {
+        "requirements.txt": "-r reqs/base.txt\nrich\n",
+        "reqs/base.txt": "-r more.txt\nclick>=8\n",
+        "reqs/more.txt": "attrs\n",
+    })
+    result = merge([a])
+    assert lines(result) == ["attrs  # from a", "click>=8  # from a", "rich  # from a"]
+    # Inlined files are not carried over as auxiliary files.
+    assert [f.path for f in result.files] == ["requirements.txt"]
+
+
+def test_include_cycle_and_escape(make_source):
+    a = make_source("a", {"requirements.txt": "-r b.txt\n", "b.txt": "-r requirements.txt\n"})
+    with pytest.raises(InputError, match="include cycle"):
+        merge([a])
+    b = make_source("b", {"requirements.txt": "x\n-r ../../etc/passwd\n"})
+    with pytest.raises(InputError) as info:
+        merge([b])
+    assert str(info.value).startswith(f"{b}/requirements.txt:2:") and "leaves the source" in str(info.value)
+    c = make_source("c", {"requirements.txt": "-r missing.txt\n"})
+    with pytest.raises(InputError, match="does not exist"):
+        merge([c])
+
+
+def test_constraints(make_source):
+    a = make_source("a", {"requirements.txt": "-c pins.txt\nnumpy\n", "pins.txt": "numpy<2\n"})
+    b = make_source("b", {"requirements.txt": "scipy\n"})
+    result = merge([a, b])
+    assert lines(result) == ["-c constraints.txt", "numpy  # from a", "scipy  # from b"]
+    assert lines(result, "constraints.txt") == ["numpy<2  # from a"]
+    c = make_source("c", {"requirements.txt": "numpy>=2.1\n"})
+    (conflict,) = merge([a, c]).conflicts
+    assert "constraint" in conflict.reason
+
+
+def test_local_paths_are_reported_not_emitted(make_source):
+    a = make_source("a", {"requirements.txt": "-e .\n./vendored/pkg\nnumpy\n--editable .[extra]\n"})
+    result = merge([a])
+    assert lines(result) == ["numpy  # from a"]
+    warned = [w for w in result.warnings if w.code == "pip-local-path"]
+    assert [w.origins[0].line for w in warned] == [1, 2, 4]
+
+
+def test_continuations_comments_and_hashes(make_source):
+    a = make_source("a", {"requirements.txt": "# top\nrequests>=2 \\\n    --hash=sha256:abc  # pinned\n"})
+    result = merge([a])
+    assert lines(result) == ["requests>=2 --hash=sha256:abc  # from a"]
+
+
+@pytest.mark.parametrize("line", ["numpy>=>1", "--no-such-option", "[extra]"])
+def test_invalid_lines_name_file_and_line(make_source, line):
+    a = make_source("a", {"requirements.txt": f"pandas\n\n{line}\n"})
+    with pytest.raises(InputError) as info:
+        merge([a])
+    assert str(info.value).startswith(f"{a}/requirements.txt:3: ")
+    assert "\n" not in str(info.value)
