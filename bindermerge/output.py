@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,10 +228,3 @@ def unified_diff(directory: Path, result: MergeResult) -> str:
         for line in difflib.unified_diff(a, b, fromfile, tofile):
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(chunks)
-
-
-def is_regular_dir(path: Path) -> bool:
-    try:
-        return stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False

@@ -124,7 +124,7 @@ def witness(spec: SpecifierSet) -> Version | None:
     if not specs:
         return Version("0")
     if any(s.operator == "===" for s in specs):
-        return None if not specs else _arbitrary(specs)
+        return _arbitrary(specs)
     for s in specs:
         v = _version(s)
         if s.operator == "==" and v is not None:
@@ -159,7 +159,7 @@ def _candidates(specs: Sequence[Specifier]) -> list[Version]:
         rel = v.release
         epoch = f"{v.epoch}!" if v.epoch else ""
 
-        def make(parts: Iterable[int], suffix: str = "") -> None:
+        def make(parts: Iterable[int], suffix: str = "", epoch: str = epoch) -> None:
             try:
                 out.add(Version(epoch + ".".join(map(str, parts)) + suffix))
             except InvalidVersion:
