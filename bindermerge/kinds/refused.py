@@ -24,6 +24,21 @@ REASONS = {
         "default.nix makes repo2docker build with Nix and ignore the other files, "
         "so it cannot be merged with conda/pip sources"
     ),
+    "REQUIRE": (
+        "REQUIRE (Julia before 0.7) is still detected by repo2docker but its build always fails "
+        "('Julia REQUIRE no longer supported'); list the packages in a Project.toml [deps] "
+        "(with [compat] bounds) instead"
+    ),
+    "Pipfile": (
+        "Pipfile makes repo2docker install with pipenv and ignore requirements.txt and "
+        "environment.yml, so it cannot be merged; export it with 'pipenv requirements > "
+        "requirements.txt' and merge that instead"
+    ),
+    "Pipfile.lock": (
+        "Pipfile.lock makes repo2docker install with pipenv and ignore requirements.txt and "
+        "environment.yml, so it cannot be merged; export the locked versions with "
+        "'pipenv requirements > requirements.txt' and merge that instead"
+    ),
 }
 
 

@@ -1,0 +1,92 @@
+"""install.R: every source's script, concatenated in source order under a header per source.
+
+repo2docker runs install.R with ``Rscript`` from the repository root, and only when the R
+buildpack is picked: a dated ``r-`` runtime.txt (``r-YYYY-MM-DD`` or ``r-X.Y-YYYY-MM-DD``).
+Without one, install.R is silently ignored, and a Julia Project.toml wins over R altogether;
+both are warnings here. R scripts share one session when concatenated, so a top-level
+``quit()`` in one source would skip the next ones: also a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..walk import printable
+from ..context import MergeContext, normalise_text
+from ..layout import source_folders
+from ..model import Origin, OutputFile
+from ..scripts import moved_files, moved_references
+from ..sources import SourceFile
+from . import runtime
+
+NAME = "install_r"
+FILE = "install.R"
+JULIA_KIND = "julia_project"
+
+_QUIT = re.compile(r"^\s*(?:base::)?(?:q|quit)\s*\(")
+
+
+@dataclass(frozen=True)
+class InstallR:
+    """One source's install.R as text (LF line endings)."""
+
+    origin: Origin
+    text: str
+
+
+def recognise(relpath: str) -> bool:
+    """The top-level ``install.R`` of a configuration directory."""
+    return relpath == FILE
+
+
+def parse(file: SourceFile, view: object) -> InstallR:
+    """The script as text; InputError when it is not UTF-8."""
+    return InstallR(file.origin, file.text())
+
+
+def merge(fragments: Sequence[InstallR], ctx: MergeContext) -> tuple[InstallR, ...]:
+    """Keep every source's script in order; warn when repo2docker would not run install.R."""
+    origins = [f.origin for f in fragments]
+    runtimes = [r for r in ctx.fragments_of(runtime.NAME) if isinstance(r, runtime.Runtime)]
+    if not any(r.name == "r" and r.date is not None for r in runtimes):
+        ctx.warn(
+            "install-r-ignored",
+            "install.R runs only when runtime.txt picks R: without an 'r-YYYY-MM-DD' (or "
+            "'r-X.Y-YYYY-MM-DD') runtime.txt in one of the sources repo2docker silently ignores it",
+            *origins,
+        )
+    elif ctx.fragments_of(JULIA_KIND):
+        ctx.warn(
+            "install-r-ignored",
+            "a Julia Project.toml makes repo2docker use its Julia buildpack, which ignores "
+            "install.R and the R runtime",
+            *origins,
+        )
+    folders = source_folders(ctx.source_names)
+    for frag in fragments:
+        for number, line in enumerate(frag.text.split("\n"), start=1):
+            if _QUIT.match(line):
+                ctx.warn(
+                    "install-r-quit",
+                    "install.R calls quit(): the scripts of the sources after it are "
+                    "concatenated into the same file and would not run",
+                    frag.origin.at(number, line.strip()),
+                )
+        source = frag.origin.source
+        moved = moved_files(ctx.fragments, source)
+        for f in moved_references(frag.text, frag.origin, moved, folders[source], "r"):
+            ctx.warn(f.code, f.message, f.origin)
+    return tuple(fragments)
+
+
+def render(merged: Sequence[InstallR], ctx: MergeContext) -> list[OutputFile]:
+    """One install.R: the generated header, then each source's script under its own header."""
+    parts = [ctx.header()]
+    for frag in merged:
+        where = printable(frag.origin.path)
+        source = printable(frag.origin.source)
+        parts.append(f"\n# ---- install.R of {source} ({where}) ----\n")
+        parts.append(normalise_text(frag.text) or "# (empty)\n")
+    return [OutputFile(FILE, "".join(parts).encode("utf-8"), 0o644)]

@@ -1,0 +1,66 @@
+"""postBuild: each source's script kept as it is, chained by a generated postBuild.
+
+repo2docker runs one postBuild, as the notebook user, from the repository root, after the whole
+repository is copied; without a ``#!`` line ``/bin/sh`` runs it. Concatenating several breaks
+interpreters (a Python postBuild), ``set -e``, ``exit`` and relative paths, so each source's
+postBuild goes to its own folder of the output (next to its auxiliary files) and the generated
+top-level postBuild (``templates/postBuild.sh.j2``) runs them in source order, stopping at the
+first failure.
+
+One source with a postBuild is chained the same way: its auxiliary files live in its folder,
+so the script must too for ``$(dirname "$0")/file`` to keep finding them.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .. import templates
+from ..context import MergeContext
+from ..layout import source_folders
+from ..model import OutputFile
+from ..scripts import Script, lint_postbuild, moved_files, moved_references, parse_script
+from ..sources import SourceFile
+
+NAME = "postbuild"
+FILE = "postBuild"
+TEMPLATE = "postBuild.sh.j2"
+
+
+def recognise(relpath: str) -> bool:
+    """Only the top-level ``postBuild`` is repo2docker's; ``sub/postBuild`` is an ordinary file."""
+    return relpath == FILE
+
+
+def parse(file: SourceFile, view: object) -> Script:
+    """The script's bytes (CRLF normalised) and its interpreter."""
+    return parse_script(file)
+
+
+def merge(fragments: Sequence[Script], ctx: MergeContext) -> tuple[Script, ...]:
+    """Nothing to combine (one postBuild per source, kept in source order); lint each one."""
+    folders = source_folders(ctx.source_names)
+    for script in fragments:
+        source = script.origin.source
+        findings = lint_postbuild(script) + moved_references(
+            script.text(),
+            script.origin,
+            moved_files(ctx.fragments, source),
+            folders[source],
+            script.family,
+        )
+        for f in findings:
+            ctx.warn(f.code, f.message, f.origin)
+    return tuple(fragments)
+
+
+def render(merged: Sequence[Script], ctx: MergeContext) -> list[OutputFile]:
+    """Each source's ``<folder>/postBuild`` (executable) and the generated ``postBuild``."""
+    folders = source_folders(ctx.source_names)
+    files = [OutputFile(f"{folders[s.origin.source]}/{FILE}", s.data, 0o755) for s in merged]
+    steps = [
+        {"folder": folders[s.origin.source], "how": "exec" if s.shebang else "sh"} for s in merged
+    ]
+    text = templates.render(TEMPLATE, header=ctx.header(), steps=steps)
+    files.append(OutputFile(FILE, text.encode("utf-8"), 0o755))
+    return files

@@ -1,0 +1,111 @@
+"""setup.py, pyproject.toml, DESCRIPTION: files repo2docker reads only at a repository root.
+
+repo2docker reads them only when the repository has no binder directory: ``setup.py`` or a
+packaged ``pyproject.toml`` make it ``pip install .`` the repository, a ``requires-python`` in
+pyproject.toml chooses the Python version, and ``DESCRIPTION`` picks R and installs the package
+with ``remotes::install_local()``. A merged ``binder/`` directory turns all of that off, and it
+does not hold the source's package anyway. So:
+
+* inside a source's binder directory they were already ignored: they travel with the source
+  to its folder, like any auxiliary file;
+* at the root of a source without one, what they did cannot be carried into a binder
+  directory: an error that says what to write instead (a ``requires-python`` that only chose
+  the Python version is a warning).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..context import MergeContext
+from ..errors import InputError
+from ..model import OutputFile
+from ..scripts import config_is_binder_dir
+from ..sources import SourceFile
+from . import auxiliary
+from .auxiliary import AuxFile
+
+NAME = "root_files"
+FILES = ("setup.py", "pyproject.toml", "DESCRIPTION")
+
+_PACKAGE_ADVICE = (
+    "a merged binder/ directory turns that off and does not hold the package: list the package "
+    "in requirements.txt instead ('.' if the merged binder/ stays in this repository, otherwise "
+    "'pkg @ git+https://...')"
+)
+REASONS = {
+    "setup.py": (
+        "setup.py at the root of a repository without a binder directory makes repo2docker "
+        f"'pip install .' it; {_PACKAGE_ADVICE}"
+    ),
+    "pyproject.toml": (
+        "pyproject.toml with [project] and [build-system] at the root of a repository without a "
+        f"binder directory makes repo2docker 'pip install .' it; {_PACKAGE_ADVICE}"
+    ),
+    "DESCRIPTION": (
+        "DESCRIPTION at the root of a repository without a binder directory makes repo2docker "
+        "pick R and install the package with remotes::install_local(); a merged binder/ "
+        "directory turns that off: add a dated runtime.txt (r-YYYY-MM-DD) and an install.R that "
+        "installs the packages of its Imports"
+    ),
+}
+
+
+def recognise(relpath: str) -> bool:
+    """The three root-only names, at the top of a configuration directory."""
+    return relpath in FILES
+
+
+def parse(file: SourceFile, view: object) -> AuxFile:
+    """Refuse what cannot be carried into a binder directory; carry the rest unchanged."""
+    at_root = not config_is_binder_dir(file.origin)
+    if at_root and (file.name != "pyproject.toml" or _is_package(file)):
+        raise InputError(REASONS[file.name], file.origin)
+    return AuxFile(file.origin, file.data, file.executable)
+
+
+def _is_package(file: SourceFile) -> bool:
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        doc = tomllib.loads(file.text())
+    except tomllib.TOMLDecodeError as exc:
+        # repo2docker loads it too, and its build stops on the same error.
+        raise InputError(
+            f"not valid TOML (repo2docker fails on it too): {exc}", file.origin
+        ) from None
+    return "project" in doc and "build-system" in doc
+
+
+def _requires_python(file: AuxFile) -> str | None:
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    doc = tomllib.loads(file.data.decode("utf-8", errors="replace"))
+    project = doc.get("project")
+    value = project.get("requires-python") if isinstance(project, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def merge(fragments: Sequence[AuxFile], ctx: MergeContext) -> list[AuxFile]:
+    """Carry every file; warn where a root pyproject.toml's requires-python stops counting."""
+    for f in fragments:
+        if f.origin.file == "pyproject.toml" and not config_is_binder_dir(f.origin):
+            spec = _requires_python(f)
+            if spec is not None:
+                ctx.warn(
+                    "pyproject-requires-python-ignored",
+                    f"requires-python {spec!r} chose repo2docker's Python version for this "
+                    "source; a merged binder/ ignores it: state the version in runtime.txt "
+                    "(python-X.Y) or environment.yml (python=X.Y)",
+                    f.origin,
+                )
+    return list(fragments)
+
+
+def render(merged: Sequence[AuxFile], ctx: MergeContext) -> list[OutputFile]:
+    """Into the source's folder, bytes and mode unchanged, exactly like auxiliary files."""
+    return auxiliary.render(merged, ctx)
