@@ -31,8 +31,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise SystemExit(EXIT_OK)
     from .typer_app import build_app
 
-    app = build_app(subcommand=bool(args) and args[0] in SUBCOMMANDS)
-    app(args=args, prog_name="bindermerge")
+    if args and args[0] in SUBCOMMANDS:
+        # A one-command typer app takes no command name: drop it from the arguments.
+        build_app(subcommand=True)(args=args[1:], prog_name=f"bindermerge {args[0]}")
+    build_app(subcommand=False)(args=args, prog_name="bindermerge")
 
 
 def _merge_impl(

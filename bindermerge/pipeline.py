@@ -143,6 +143,7 @@ def merge(
         outputs.extend(kind.render(merged, ctx))
 
     _check_unique_paths(outputs)
+    _warn_ignored(outputs, ctx)
     digest = digest_inputs(opened, options.digest_items(), __version__)
     return MergeResult(
         files=sorted(outputs, key=lambda f: f.path),
@@ -156,6 +157,15 @@ def merge(
 
 def _conflict_order(c: Conflict) -> tuple[str, str]:
     return (c.file, c.key)
+
+
+def _warn_ignored(outputs: Sequence[OutputFile], ctx: MergeContext) -> None:
+    """Warn about every output file repo2docker would not read (the table in repo2docker_rules)."""
+    from .repo2docker_rules import ignored_in_binder_dir
+
+    top = {f.path: f.content for f in outputs if "/" not in f.path}
+    for name, reason in ignored_in_binder_dir(top):
+        ctx.warn("repo2docker-ignores", f"repo2docker will ignore the merged {name}: {reason}")
 
 
 def _check_unique_paths(outputs: Sequence[OutputFile]) -> None:

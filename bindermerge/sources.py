@@ -130,7 +130,7 @@ def open_source(spec: str, *, name: str | None = None) -> LocalSource:
         config_dir = Path(walk.config_dir(spec))
     except walk.WalkError as exc:
         raise InputError(exc.message, path=display) from None
-    src_name = name or Path(os.path.abspath(spec)).name
+    src_name = walk.printable(name or Path(os.path.abspath(spec)).name)
     return LocalSource(spec=spec, name=src_name, root=root, config_dir=config_dir)
 
 

@@ -126,6 +126,15 @@ def digest_directories(
     return d.hexdigest()
 
 
+def printable(name: str) -> str:
+    """``name`` with every non-printable character (newlines included) shown as ``?``.
+
+    Source names come from directory names and end up inside ``#`` comments of generated
+    files: a newline there would end the comment and turn the rest of the name into content.
+    """
+    return "".join(c if c.isprintable() else "?" for c in name)
+
+
 def unique_names(specs: list[str]) -> list[str]:
     """Report names for sources: the directory's name, made unique with its parents.
 
@@ -136,7 +145,7 @@ def unique_names(specs: list[str]) -> list[str]:
     parts = [[p for p in os.path.abspath(s).split(os.sep) if p] or ["source"] for s in specs]
     depth = [1] * len(specs)
     while True:
-        names = ["/".join(p[-d:]) for p, d in zip(parts, depth)]
+        names = [printable("/".join(p[-d:])) for p, d in zip(parts, depth)]
         clashes = {n for n in names if names.count(n) > 1}
         if not clashes:
             return names
@@ -150,5 +159,5 @@ def unique_names(specs: list[str]) -> list[str]:
             out = []
             for n, p in zip(names, parts):
                 seen[n] = seen.get(n, 0) + 1
-                out.append(n if names.count(n) == 1 else f"{p[-1]}#{seen[n]}")
+                out.append(n if names.count(n) == 1 else printable(f"{p[-1]}#{seen[n]}"))
             return out
