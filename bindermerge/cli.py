@@ -24,10 +24,12 @@ SUBCOMMANDS = ("explain",)
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point (``bindermerge`` and ``python -m bindermerge``)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if "--check" in args:
+    if "--check" in args or "--lock" in args:
         from .fastcheck import up_to_date
 
         if up_to_date(args):
+            if "--check" not in args:  # a --lock run with nothing changed: no solve, no write
+                print("bindermerge: output is up to date with its inputs; nothing to do", file=sys.stderr)
             raise SystemExit(EXIT_OK)
     from .typer_app import build_app
 
@@ -49,6 +51,9 @@ def _merge_impl(
     force: bool,
     name: str | None,
     no_fold: bool,
+    *,
+    lock_platforms: tuple[str, ...] | None = None,
+    lock_backend: str = "auto",
 ) -> int:
     from . import output as out
     from .errors import BinderMergeError, InputError
@@ -64,6 +69,29 @@ def _merge_impl(
         return rep.error(exc)
     except BinderMergeError as exc:
         return rep.error(exc)
+
+    if lock_platforms is not None and result.ok:
+        from .lock import ChannelUnreachableError, LockError, UnsatisfiableError
+        from .lock.apply import lock_result, sources_of
+
+        try:
+            result = lock_result(result, output, platforms=lock_platforms, backend=lock_backend)
+        except InputError as exc:
+            return rep.error(exc)
+        except UnsatisfiableError as exc:
+            env = result.file("environment.yml")
+            involved = [s for s in exc.specs if _spec_name(s) in exc.explanation]
+            who = sources_of(env.content.decode() if env else "", involved or exc.specs)
+            rep.findings(result)
+            by = f"; packages asked for by {', '.join(who)}" if who else ""
+            return rep.finish(
+                result, EXIT_CONFLICT,
+                f"the merged environment cannot be solved for {exc.platform}{by}:\n{exc.explanation}",
+            )
+        except ChannelUnreachableError as exc:
+            return rep.error(exc)
+        except LockError as exc:
+            return rep.error(exc)
 
     rep.findings(result)
     if not result.ok:
@@ -95,6 +123,12 @@ def _merge_impl(
     return rep.finish(
         result, EXIT_OK, f"wrote {output}/ from {len(result.sources)} sources: {paths}", written=True
     )
+
+
+def _spec_name(spec: str) -> str:
+    import re
+
+    return re.split(r"[\s=<>!~\[]", spec.split("::")[-1], maxsplit=1)[0]
 
 
 def _explain_impl(directory: Path, as_json: bool) -> int:

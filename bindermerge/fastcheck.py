@@ -17,8 +17,12 @@ from . import walk
 from ._version import __version__
 
 MANIFEST = ".bindermerge.json"  # the same name as bindermerge.output.MANIFEST
-_VALUE_FLAGS = {"-o": "output", "--output": "output", "--on-conflict": "on_conflict", "--name": "name"}
-_BOOL_FLAGS = {"--check": "check", "--no-fold": "no_fold"}
+_VALUE_FLAGS = {
+    "-o": "output", "--output": "output", "--on-conflict": "on_conflict", "--name": "name",
+    "--lock-backend": "lock_backend",
+}
+_LIST_FLAGS = {"--platform": "platforms"}
+_BOOL_FLAGS = {"--check": "check", "--no-fold": "no_fold", "--lock": "lock"}
 
 
 def parse_simple_argv(argv: list[str]) -> dict[str, object] | None:
@@ -44,6 +48,13 @@ def parse_simple_argv(argv: list[str]) -> dict[str, object] | None:
                         return None
                     value = args[i]
                 opts[_VALUE_FLAGS[key]] = value
+            elif key in _LIST_FLAGS:
+                if value is None:
+                    i += 1
+                    if i >= len(args):
+                        return None
+                    value = args[i]
+                opts.setdefault(_LIST_FLAGS[key], []).append(value)  # type: ignore[union-attr]
             elif key in _BOOL_FLAGS and value is None:
                 opts[_BOOL_FLAGS[key]] = True
             else:
@@ -51,7 +62,9 @@ def parse_simple_argv(argv: list[str]) -> dict[str, object] | None:
         else:
             opts["sources"].append(a)  # type: ignore[union-attr]
         i += 1
-    if not opts.get("check") or not opts.get("output") or not opts["sources"]:
+    if not (opts.get("check") or opts.get("lock")) or not opts.get("output") or not opts["sources"]:
+        return None
+    if (opts.get("platforms") or "lock_backend" in opts) and not opts.get("lock"):
         return None
     if opts.get("on_conflict", "fail") not in ("fail", "first", "last"):
         return None
@@ -76,7 +89,11 @@ def up_to_date(argv: list[str]) -> bool:
             not opts.get("no_fold", False),
         )
         pairs = list(zip(walk.unique_names(specs), specs))
-        if walk.digest_directories(pairs, __version__, options) != manifest.get("input_digest"):
+        digest = walk.digest_directories(pairs, __version__, options)
+        if opts.get("lock"):
+            platforms = list(dict.fromkeys(opts.get("platforms") or ["linux-64"]))  # type: ignore[call-overload]
+            digest = walk.lock_digest(digest, platforms, str(opts.get("lock_backend", "auto")))
+        if digest != manifest.get("input_digest"):
             return False
         return _files_match(out_dir, manifest.get("files") or {})
     except Exception:  # noqa: BLE001 - any doubt goes to the full merge, which explains itself

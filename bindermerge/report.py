@@ -47,7 +47,9 @@ class Reporter:
                 },
             }
             print(json.dumps(doc, indent=2, sort_keys=True))
-        self._err(f"error: {exc}", "red")
+        # One line: solver and network errors arrive as several.
+        text = "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+        self._err(f"error: {text}", "red")
         return 2
 
     def findings(self, result: MergeResult) -> None:

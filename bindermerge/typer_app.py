@@ -47,13 +47,23 @@ def merge_command(
     force: Annotated[bool, typer.Option("--force", help="Replace an output directory bindermerge did not generate.")] = False,
     name: Annotated[Optional[str], typer.Option("--name", help="Name of the merged conda environment.")] = None,
     no_fold: Annotated[bool, typer.Option("--no-fold", help="Keep requirements.txt/runtime.txt beside environment.yml.")] = False,
+    lock: Annotated[bool, typer.Option("--lock", help="Solve the merged environment and pin it (conda-lock files).")] = False,
+    platform: Annotated[Optional[List[str]], typer.Option("--platform", help="Platform to lock for (repeatable; default linux-64).")] = None,
+    lock_backend: Annotated[str, typer.Option("--lock-backend", help="auto, conda-lock (your conda/mamba/micromamba) or rattler.")] = "auto",
     version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     """Merge binder directories: bindermerge SRC... -o binder."""
     if on_conflict not in ("fail", "first", "last"):
         raise typer.BadParameter("must be fail, first or last", param_hint="--on-conflict")
+    if lock_backend not in ("auto", "conda-lock", "rattler"):
+        raise typer.BadParameter("must be auto, conda-lock or rattler", param_hint="--lock-backend")
+    if (platform or lock_backend != "auto") and not lock:
+        raise typer.BadParameter("needs --lock", param_hint="--platform/--lock-backend")
     raise SystemExit(
-        _merge_impl(sources, output, on_conflict, strict, as_json, check, diff, dry_run, force, name, no_fold)
+        _merge_impl(
+            sources, output, on_conflict, strict, as_json, check, diff, dry_run, force, name, no_fold,
+            lock_platforms=(tuple(platform or ("linux-64",)) if lock else None), lock_backend=lock_backend,
+        )
     )
 
 def explain_command(

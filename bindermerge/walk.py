@@ -161,3 +161,9 @@ def unique_names(specs: list[str]) -> list[str]:
                 seen[n] = seen.get(n, 0) + 1
                 out.append(n if names.count(n) == 1 else printable(f"{p[-1]}#{seen[n]}"))
             return out
+
+
+def lock_digest(base: str, platforms: tuple[str, ...] | list[str], backend: str) -> str:
+    """The input digest of a locked merge: the merge's digest plus the lock's options."""
+    h = hashlib.sha256(f"{base}\nlock {','.join(platforms)} {backend}\n".encode())
+    return "sha256:" + h.hexdigest()

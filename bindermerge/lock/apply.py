@@ -1,0 +1,121 @@
+"""Turning a merge into a locked merge: the glue between the pipeline and the solvers.
+
+repo2docker reads only environment.yml, so a locked output holds the pinned environment.yml,
+conda-lock.yml, one conda-<platform>.lock per platform and environment.unlocked.yml (the merged
+spec, to lock again). An existing lock whose stored input hash matches is reused as it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from ..errors import InputError
+from ..model import MergeWarning, OutputFile
+from ..walk import lock_digest
+from .hashing import stored_input_hash
+
+if TYPE_CHECKING:
+    from ..pipeline import MergeResult
+    from . import LockSpec
+
+ENVIRONMENT = "environment.yml"
+UNLOCKED = "environment.unlocked.yml"
+LOCKFILE = "conda-lock.yml"
+
+
+def spec_from_environment(text: str) -> LockSpec:
+    """The :class:`LockSpec` of a merged environment.yml (the pipeline's own output)."""
+    from ruamel.yaml import YAML
+
+    from . import LockSpec
+
+    doc = YAML(typ="safe").load(text) or {}
+    conda: list[str] = []
+    pip: list[str] = []
+    for dep in doc.get("dependencies") or []:
+        if isinstance(dep, dict):
+            pip.extend(str(x) for x in dep.get("pip") or [])
+        else:
+            conda.append(str(dep))
+    return LockSpec(
+        name=str(doc.get("name") or "binder"),
+        channels=[str(c) for c in doc.get("channels") or []],
+        conda_deps=conda,
+        pip_deps=pip,
+    )
+
+
+def lock_result(
+    result: MergeResult,
+    out_dir: Path,
+    *,
+    platforms: Sequence[str] = ("linux-64",),
+    backend: str = "auto",
+) -> MergeResult:
+    """``result`` with environment.yml pinned and the lock files added.
+
+    Reuses the lock files already in ``out_dir`` when their stored input hash matches the
+    merged spec (no solve, no solver import). Raises :class:`InputError` when the merge has
+    no environment.yml, and the :mod:`bindermerge.lock` errors when solving fails.
+    """
+    from . import input_hash, lock_environment
+
+    env = result.file(ENVIRONMENT)
+    if env is None:
+        raise InputError(
+            "--lock needs an environment.yml in the merged output (no source has one); "
+            "add one to a source or drop --lock"
+        )
+    spec = spec_from_environment(env.content.decode("utf-8"))
+    platforms = tuple(dict.fromkeys(platforms))
+    wanted = input_hash(spec, platforms=platforms, backend=backend)  # type: ignore[arg-type]
+    names = [ENVIRONMENT, LOCKFILE, *(f"conda-{p}.lock" for p in platforms)]
+    reused = _reuse(out_dir, names, wanted)
+    warnings: list[MergeWarning] = []
+    if reused is None:
+        locked = lock_environment(spec, platforms=platforms, backend=backend)  # type: ignore[arg-type]
+        files = dict(locked.files)
+        warnings = [MergeWarning("lock", w) for w in locked.warnings]
+    else:
+        files = reused
+    files[UNLOCKED] = env.content  # the merged spec, header and provenance included
+    by_path = {f.path: f for f in result.files}
+    for name, data in files.items():
+        by_path[name] = OutputFile(name, data, 0o644)
+    return dataclasses.replace(
+        result,
+        files=sorted(by_path.values(), key=lambda f: f.path),
+        warnings=[*result.warnings, *warnings],
+        input_digest=lock_digest(result.input_digest, platforms, backend),
+    )
+
+
+def _reuse(out_dir: Path, names: Sequence[str], wanted: str) -> dict[str, bytes] | None:
+    try:
+        current = (out_dir / LOCKFILE).read_text(encoding="utf-8")
+        if stored_input_hash(current) != wanted:
+            return None
+        return {n: (out_dir / n).read_bytes() for n in names}
+    except OSError:
+        return None
+
+
+def sources_of(env_text: str, specs: Sequence[str]) -> list[str]:
+    """Which sources asked for the packages a solver names, read from the ``# from`` comments."""
+    found: list[str] = []
+    for spec in specs:
+        name = re.split(r"[\s=<>!~\[]", spec.split("::")[-1], maxsplit=1)[0]
+        for line in env_text.splitlines():
+            item = line.strip()
+            if not item.startswith("- "):
+                continue
+            dep = item[2:].split("::")[-1]
+            if re.split(r"[\s=<>!~\[#]", dep, maxsplit=1)[0] == name and "# from " in item:
+                for src in item.split("# from ", 1)[1].split(";")[0].split(","):
+                    src = src.strip()
+                    if src and src not in found:
+                        found.append(src)
+    return found

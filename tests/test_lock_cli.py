@@ -1,0 +1,93 @@
+"""``--lock`` on the command line: files written, reuse without solving, errors and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conda_channel import build_channel  # noqa: E402
+from conftest import run_process  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def channel(tmp_path_factory):
+    return build_channel(tmp_path_factory.mktemp("channel"))
+
+
+@pytest.fixture
+def sources(make_source, channel):
+    a = make_source("science", {"environment.yml": f"channels:\n  - {channel.url}\ndependencies:\n  - python=3.11\n  - numpy\n"})
+    b = make_source("tools", {"requirements.txt": "six==1.16.0\n", "apt.txt": "git\n"})
+    return a, b
+
+
+def test_lock_writes_pinned_files_and_reuses_them(sources, tmp_path, monkeypatch):
+    from conda_lock.lockfile import parse_conda_lock_file
+
+    out = tmp_path / "binder"
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "RATTLER_CACHE_DIR": str(tmp_path / "rattler")}
+    r = run_process(*sources, "-o", out, "--lock", "--lock-backend", "rattler", env=env)
+    assert r.code == 0, r.err
+    names = sorted(p.name for p in out.iterdir() if p.is_file())
+    assert names == [".bindermerge.json", "apt.txt", "conda-linux-64.lock", "conda-lock.yml",
+                     "environment.unlocked.yml", "environment.yml"]
+    pinned = (out / "environment.yml").read_text()
+    assert "  - python=3.11." in pinned and "numpy=" in pinned and "six==1.16.0" in pinned
+    assert (out / "conda-linux-64.lock").read_text().count("@EXPLICIT") == 1
+    lock = parse_conda_lock_file(out / "conda-lock.yml")
+    assert {p.name for p in lock.package} >= {"python", "numpy"}
+    assert "python=3.11" in (out / "environment.unlocked.yml").read_text()
+
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    again = run_process(*sources, "-o", out, "--lock", "--lock-backend", "rattler", env=env)
+    assert again.code == 0 and "nothing to do" in again.err
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert run_process(*sources, "-o", out, "--lock", "--lock-backend", "rattler", "--check", env=env).code == 0
+    # Without --lock the same directory is out of date: the lock options are part of the inputs.
+    assert run_process(*sources, "-o", out, "--check", env=env).code == 1
+
+
+def test_changed_comment_reuses_lock_without_solving(sources, tmp_path, cli, monkeypatch):
+    out = tmp_path / "binder"
+    assert cli(*sources, "-o", out, "--lock", "--lock-backend", "rattler").code == 0
+    lockfile = (out / "conda-lock.yml").read_bytes()
+    (sources[1] / "apt.txt").write_text("git\nhtop\n")  # the environment is unchanged
+
+    import bindermerge.lock as lock
+
+    def no_solve(*a, **k):
+        raise AssertionError("solved again although the environment did not change")
+
+    monkeypatch.setattr(lock, "lock_environment", no_solve)
+    r = cli(*sources, "-o", out, "--lock", "--lock-backend", "rattler")
+    assert r.code == 0, r.err
+    assert (out / "conda-lock.yml").read_bytes() == lockfile
+    assert "htop" in (out / "apt.txt").read_text()
+
+
+def test_unsatisfiable_exits_1_naming_sources(make_source, channel, tmp_path, cli):
+    a = make_source("old", {"environment.yml": f"channels:\n  - {channel.url}\ndependencies:\n  - python=3.10\n"})
+    b = make_source("new", {"environment.yml": f"channels:\n  - {channel.url}\ndependencies:\n  - numpy>=2\n"})
+    out = tmp_path / "binder"
+    r = cli(a, b, "-o", out, "--lock", "--lock-backend", "rattler")
+    assert r.code == 1, r.err
+    assert "cannot be solved for linux-64" in r.err and "new" in r.err
+    assert not out.exists()
+
+
+def test_unreachable_channel_exits_2(make_source, tmp_path, cli):
+    a = make_source("a", {"environment.yml": f"channels:\n  - file://{tmp_path}/no-such-channel\ndependencies:\n  - numpy\n"})
+    r = cli(a, "-o", tmp_path / "binder", "--lock", "--lock-backend", "rattler")
+    assert r.code == 2
+    assert "no-such-channel" in r.err and len(r.err.strip().splitlines()) == 1
+    assert not (tmp_path / "binder").exists()
+
+
+def test_lock_needs_an_environment(make_source, tmp_path, cli):
+    a = make_source("a", {"requirements.txt": "six\n"})
+    r = cli(a, "-o", tmp_path / "binder", "--lock")
+    assert r.code == 2 and "needs an environment.yml" in r.err
+    assert cli(a, "-o", tmp_path / "binder", "--platform", "osx-64").code == 2  # needs --lock
