@@ -72,10 +72,15 @@ def _merge_impl(
 
     if lock_platforms is not None and result.ok:
         from .lock import ChannelUnreachableError, LockError, UnsatisfiableError
-        from .lock.apply import lock_result, sources_of
+        from .lock.apply import StaleLock, lock_result, sources_of
 
         try:
-            result = lock_result(result, output, platforms=lock_platforms, backend=lock_backend)
+            result = lock_result(
+                result, output, platforms=lock_platforms, backend=lock_backend, solve=not check
+            )
+        except StaleLock as exc:
+            rep.findings(result)
+            return rep.finish(result, EXIT_CONFLICT, f"out of date: {exc}")
         except InputError as exc:
             return rep.error(exc)
         except UnsatisfiableError as exc:

@@ -48,6 +48,29 @@ def test_lock_writes_pinned_files_and_reuses_them(sources, tmp_path, monkeypatch
     assert run_process(*sources, "-o", out, "--lock", "--lock-backend", "rattler", "--check", env=env).code == 0
     # Without --lock the same directory is out of date: the lock options are part of the inputs.
     assert run_process(*sources, "-o", out, "--check", env=env).code == 1
+    # The unchanged --lock run imports neither solver.
+    probe = (
+        "import sys\nfrom bindermerge.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
+        "print(code, [m for m in ('rattler', 'conda_lock', 'ruamel', 'packaging', 'typer') if m in sys.modules])\n"
+    )
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-c", probe, *map(str, sources), "-o", str(out), "--lock",
+                           "--lock-backend", "rattler"], capture_output=True, text=True)
+    assert proc.stdout.strip() == "0 []", proc.stderr
+
+
+def test_check_reports_a_stale_lock_without_solving(sources, tmp_path, cli, monkeypatch):
+    out = tmp_path / "binder"
+    assert cli(*sources, "-o", out, "--lock", "--lock-backend", "rattler").code == 0
+    env_file = sources[0] / "environment.yml"
+    env_file.write_text(env_file.read_text().replace("  - numpy\n", "  - numpy<2\n"))
+    import bindermerge.lock as lock
+
+    monkeypatch.setattr(lock, "lock_environment", lambda *a, **k: (_ for _ in ()).throw(AssertionError("solved")))
+    r = cli(*sources, "-o", out, "--lock", "--lock-backend", "rattler", "--check")
+    assert r.code == 1 and "stale" in r.err
 
 
 def test_changed_comment_reuses_lock_without_solving(sources, tmp_path, cli, monkeypatch):

@@ -48,18 +48,25 @@ def spec_from_environment(text: str) -> LockSpec:
     )
 
 
+class StaleLock(Exception):
+    """Raised instead of solving when ``solve=False`` and the existing lock does not match."""
+
+
 def lock_result(
     result: MergeResult,
     out_dir: Path,
     *,
     platforms: Sequence[str] = ("linux-64",),
     backend: str = "auto",
+    solve: bool = True,
 ) -> MergeResult:
     """``result`` with environment.yml pinned and the lock files added.
 
     Reuses the lock files already in ``out_dir`` when their stored input hash matches the
-    merged spec (no solve, no solver import). Raises :class:`InputError` when the merge has
-    no environment.yml, and the :mod:`bindermerge.lock` errors when solving fails.
+    merged spec (no solve, no solver import). With ``solve=False`` (``--check``) a missing
+    or stale lock raises :class:`StaleLock` rather than solving. Raises :class:`InputError`
+    when the merge has no environment.yml, and the :mod:`bindermerge.lock` errors when
+    solving fails.
     """
     from . import input_hash, lock_environment
 
@@ -75,6 +82,8 @@ def lock_result(
     names = [ENVIRONMENT, LOCKFILE, *(f"conda-{p}.lock" for p in platforms)]
     reused = _reuse(out_dir, names, wanted)
     warnings: list[MergeWarning] = []
+    if reused is None and not solve:
+        raise StaleLock(f"{out_dir / LOCKFILE} is missing or stale: the merged environment changed")
     if reused is None:
         locked = lock_environment(spec, platforms=platforms, backend=backend)  # type: ignore[arg-type]
         files = dict(locked.files)
