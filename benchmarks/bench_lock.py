@@ -6,7 +6,7 @@ waits for), solving the same environment against the same local fixture channel
 ``conda`` from tests/fake_conda.py, so they measure conda-lock's overhead plus a very fast
 solver; with a real conda or mamba the conda-lock numbers would only grow.
 
-    /work/venv/bin/python benchmarks/bench_lock.py [--runs 7]
+    python benchmarks/bench_lock.py [--runs 7]
 
 Prints one line per scenario with the median, min and max wall time in seconds.
 """
@@ -81,17 +81,20 @@ def report(label: str, times: list[float]) -> None:
     )
 
 
-def bench_cli_unchanged_inputs(work: Path, env: dict[str, str], runs: int) -> list[float] | None:
-    """TODO(lead): time `bindermerge SRC... -o DIR --lock` run twice on unchanged sources.
-
-    The second run should stop after comparing ``stored_input_hash(conda-lock.yml)`` with
-    ``input_hash(...)`` and never import conda-lock or rattler. Wire it once the CLI has
-    ``--lock``: build two source dirs whose merged environment.yml uses the fixture channel
-    (``--channel`` override or a channel line), run the CLI once, then time
-    ``timed([sys.executable, "-m", "bindermerge", ...], ...)``. Until then the scenario
-    is reported as not wired and HASH_CHECK_DRIVER measures the library part of it.
-    """
-    return None
+def bench_cli_unchanged_inputs(
+    work: Path, channel_url: str, env: dict[str, str], runs: int
+) -> list[float]:
+    """``bindermerge SRC... -o DIR --lock`` re-run on unchanged sources (no solve, no solver import)."""
+    src = work / "cli-src"
+    (src / "binder").mkdir(parents=True, exist_ok=True)
+    (src / "binder" / "environment.yml").write_text(
+        f"channels:\n  - {channel_url}\ndependencies:\n  - python=3.11\n  - numpy\n"
+    )
+    out = work / "cli-out" / "binder"
+    cmd = [sys.executable, "-m", "bindermerge", str(src), "-o", str(out), "--lock",
+           "--lock-backend", "rattler"]
+    subprocess.run(cmd, env=env, cwd=work, check=True, capture_output=True)  # the one real lock
+    return timed(cmd, cwd=work, env=env, runs=runs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -216,11 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"python {sys.version.split()[0]}, {args.runs} runs per scenario, offline")
         for label, run in scenarios:
             report(label, run())
-        cli = bench_cli_unchanged_inputs(tmp, env, args.runs)
-        if cli is None:
-            print(f"{'bindermerge CLI, unchanged inputs':<50} not wired yet (TODO in this file)")
-        else:
-            report("bindermerge CLI, unchanged inputs", cli)
+        report("bindermerge CLI --lock, unchanged inputs", bench_cli_unchanged_inputs(tmp, channel.url, env, args.runs))
         shutil.rmtree(home, ignore_errors=True)
     return 0
 

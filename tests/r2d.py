@@ -117,7 +117,8 @@ def inspect_dir(path: str | os.PathLike[str], *, platform: str = "linux/amd64") 
     picked conda-family buildpack uses, None for Docker/Nix or on error), ``dockerfile``,
     ``error`` ("ExceptionType: message" or None) and ``log`` (repo2docker's log lines).
     """
-    repo = os.path.abspath(os.fspath(path))
+    # realpath: repo2docker chdirs into the repository, and getcwd() reports the resolved path.
+    repo = os.path.realpath(os.fspath(path))
     out: dict[str, Any] = {
         "buildpack": None,
         "binder_dir": None,
