@@ -44,6 +44,10 @@ def main() -> None:
     bindir = Path(py).parent
     conda_merge = shutil.which("conda-merge", path=str(bindir)) or shutil.which("conda-merge")
     env = {**os.environ, "XDG_CACHE_HOME": tempfile.mkdtemp()}
+    # Installed packages run from compiled bytecode; an environment that forbids writing it
+    # would make every run recompile bindermerge from source (and not conda-merge, whose
+    # bytecode pip wrote at install time).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
         out = tmp / "binder"

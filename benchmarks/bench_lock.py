@@ -118,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "PATH": os.pathsep.join([str(conda.parent), "/usr/bin", "/bin"]),
         }
         env.pop("CONDA_EXE", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed packages run from bytecode
         driver = tmp / "lock_driver.py"
         driver.write_text(LIBRARY_DRIVER)
         hash_driver = tmp / "hash_driver.py"
