@@ -20,8 +20,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Iterable, Literal, Mapping
+from typing import Callable, Iterable, Literal, Mapping, Sequence
 
+from .context import MergeContext
+from .layout import source_folders
 from .model import Origin
 from .sources import SourceFile
 from .walk import BINDER_DIRS
@@ -416,3 +418,26 @@ def moved_files(fragments_by_kind: Mapping[str, Iterable[object]], source: str) 
 
 # Kinds whose files land in ``<folder>/<relpath>`` (see kinds/auxiliary.py, kinds/root_files.py).
 CARRIED_KINDS = ("auxiliary", "root_files", "postbuild", "start")
+
+
+def lint_each(
+    fragments: Sequence[Script], ctx: MergeContext, lint: Callable[[Script], list[Finding]]
+) -> tuple[Script, ...]:
+    """Warn about each source's script (``lint``) and its references to files that move.
+
+    postBuild and start merge the same way: nothing is combined, every script is kept in
+    source order; only what each one would break differs.
+    """
+    folders = source_folders(ctx.source_names)
+    for script in fragments:
+        source = script.origin.source
+        findings = lint(script) + moved_references(
+            script.text(),
+            script.origin,
+            moved_files(ctx.fragments, source),
+            folders[source],
+            script.family,
+        )
+        for f in findings:
+            ctx.warn(f.code, f.message, f.origin)
+    return tuple(fragments)

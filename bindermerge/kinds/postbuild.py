@@ -19,7 +19,7 @@ from .. import templates
 from ..context import MergeContext
 from ..layout import source_folders
 from ..model import OutputFile
-from ..scripts import Script, lint_postbuild, moved_files, moved_references, parse_script
+from ..scripts import Script, lint_postbuild, lint_each, parse_script
 from ..sources import SourceFile
 
 NAME = "postbuild"
@@ -39,19 +39,7 @@ def parse(file: SourceFile, view: object) -> Script:
 
 def merge(fragments: Sequence[Script], ctx: MergeContext) -> tuple[Script, ...]:
     """Nothing to combine (one postBuild per source, kept in source order); lint each one."""
-    folders = source_folders(ctx.source_names)
-    for script in fragments:
-        source = script.origin.source
-        findings = lint_postbuild(script) + moved_references(
-            script.text(),
-            script.origin,
-            moved_files(ctx.fragments, source),
-            folders[source],
-            script.family,
-        )
-        for f in findings:
-            ctx.warn(f.code, f.message, f.origin)
-    return tuple(fragments)
+    return lint_each(fragments, ctx, lint_postbuild)
 
 
 def render(merged: Sequence[Script], ctx: MergeContext) -> list[OutputFile]:

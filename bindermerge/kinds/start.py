@@ -18,7 +18,7 @@ from .. import templates
 from ..context import MergeContext
 from ..layout import source_folders
 from ..model import OutputFile
-from ..scripts import Script, lint_start, moved_files, moved_references, parse_script
+from ..scripts import Script, lint_start, lint_each, parse_script
 from ..sources import SourceFile
 
 NAME = "start"
@@ -38,19 +38,7 @@ def parse(file: SourceFile, view: object) -> Script:
 
 def merge(fragments: Sequence[Script], ctx: MergeContext) -> tuple[Script, ...]:
     """Keep the starts in source order and warn about any that would end the chain."""
-    folders = source_folders(ctx.source_names)
-    for script in fragments:
-        source = script.origin.source
-        findings = lint_start(script) + moved_references(
-            script.text(),
-            script.origin,
-            moved_files(ctx.fragments, source),
-            folders[source],
-            script.family,
-        )
-        for f in findings:
-            ctx.warn(f.code, f.message, f.origin)
-    return tuple(fragments)
+    return lint_each(fragments, ctx, lint_start)
 
 
 def render(merged: Sequence[Script], ctx: MergeContext) -> list[OutputFile]:
