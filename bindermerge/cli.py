@@ -54,6 +54,7 @@ def _merge_impl(
     *,
     lock_platforms: tuple[str, ...] | None = None,
     lock_backend: str = "auto",
+    lock_pip: str = "auto",
 ) -> int:
     from . import output as out
     from .errors import BinderMergeError, InputError
@@ -76,7 +77,8 @@ def _merge_impl(
 
         try:
             result = lock_result(
-                result, output, platforms=lock_platforms, backend=lock_backend, solve=not check
+                result, output, platforms=lock_platforms, backend=lock_backend,
+                lock_pip=lock_pip, solve=not check,
             )
         except StaleLock as exc:
             rep.findings(result)

@@ -19,7 +19,7 @@ from ._version import __version__
 MANIFEST = ".bindermerge.json"  # the same name as bindermerge.output.MANIFEST
 _VALUE_FLAGS = {
     "-o": "output", "--output": "output", "--on-conflict": "on_conflict", "--name": "name",
-    "--lock-backend": "lock_backend",
+    "--lock-backend": "lock_backend", "--lock-pip": "lock_pip",
 }
 _LIST_FLAGS = {"--platform": "platforms"}
 _BOOL_FLAGS = {"--check": "check", "--no-fold": "no_fold", "--lock": "lock"}
@@ -64,7 +64,7 @@ def parse_simple_argv(argv: list[str]) -> dict[str, object] | None:
         i += 1
     if not (opts.get("check") or opts.get("lock")) or not opts.get("output") or not opts["sources"]:
         return None
-    if (opts.get("platforms") or "lock_backend" in opts) and not opts.get("lock"):
+    if (opts.get("platforms") or "lock_backend" in opts or "lock_pip" in opts) and not opts.get("lock"):
         return None
     if opts.get("on_conflict", "fail") not in ("fail", "first", "last"):
         return None
@@ -92,7 +92,9 @@ def up_to_date(argv: list[str]) -> bool:
         digest = walk.digest_directories(pairs, __version__, options)
         if opts.get("lock"):
             platforms = list(dict.fromkeys(opts.get("platforms") or ["linux-64"]))  # type: ignore[call-overload]
-            digest = walk.lock_digest(digest, platforms, str(opts.get("lock_backend", "auto")))
+            digest = walk.lock_digest(
+                digest, platforms, str(opts.get("lock_backend", "auto")), str(opts.get("lock_pip", "auto"))
+            )
         if digest != manifest.get("input_digest"):
             return False
         return _files_match(out_dir, manifest.get("files") or {})

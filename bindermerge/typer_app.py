@@ -50,6 +50,7 @@ def merge_command(
     lock: Annotated[bool, typer.Option("--lock", help="Solve the merged environment and pin it (conda-lock files).")] = False,
     platform: Annotated[Optional[List[str]], typer.Option("--platform", help="Platform to lock for (repeatable; default linux-64).")] = None,
     lock_backend: Annotated[str, typer.Option("--lock-backend", help="auto, conda-lock (your conda/mamba/micromamba) or rattler.")] = "auto",
+    lock_pip: Annotated[str, typer.Option("--lock-pip", help="Pin pip entries from the package index: auto (when it answers), yes or no.")] = "auto",
     version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     """Merge binder directories: bindermerge SRC... -o binder."""
@@ -57,12 +58,14 @@ def merge_command(
         raise typer.BadParameter("must be fail, first or last", param_hint="--on-conflict")
     if lock_backend not in ("auto", "conda-lock", "rattler"):
         raise typer.BadParameter("must be auto, conda-lock or rattler", param_hint="--lock-backend")
-    if (platform or lock_backend != "auto") and not lock:
-        raise typer.BadParameter("needs --lock", param_hint="--platform/--lock-backend")
+    if lock_pip not in ("auto", "yes", "no"):
+        raise typer.BadParameter("must be auto, yes or no", param_hint="--lock-pip")
+    if (platform or lock_backend != "auto" or lock_pip != "auto") and not lock:
+        raise typer.BadParameter("needs --lock", param_hint="--platform/--lock-backend/--lock-pip")
     raise SystemExit(
         _merge_impl(
             sources, output, on_conflict, strict, as_json, check, diff, dry_run, force, name, no_fold,
-            lock_platforms=(tuple(platform or ("linux-64",)) if lock else None), lock_backend=lock_backend,
+            lock_platforms=(tuple(platform or ("linux-64",)) if lock else None), lock_backend=lock_backend, lock_pip=lock_pip,
         )
     )
 

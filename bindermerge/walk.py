@@ -163,7 +163,9 @@ def unique_names(specs: list[str]) -> list[str]:
             return out
 
 
-def lock_digest(base: str, platforms: tuple[str, ...] | list[str], backend: str) -> str:
+def lock_digest(
+    base: str, platforms: tuple[str, ...] | list[str], backend: str, lock_pip: str = "auto"
+) -> str:
     """The input digest of a locked merge: the merge's digest plus the lock's options."""
-    h = hashlib.sha256(f"{base}\nlock {','.join(platforms)} {backend}\n".encode())
+    h = hashlib.sha256(f"{base}\nlock {','.join(platforms)} {backend} pip={lock_pip}\n".encode())
     return "sha256:" + h.hexdigest()

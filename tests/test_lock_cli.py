@@ -12,6 +12,13 @@ from conda_channel import build_channel  # noqa: E402
 from conftest import run_process  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _no_package_index(monkeypatch):
+    """Tests run offline: a closed port on loopback stands for an unreachable index."""
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+    monkeypatch.delenv("POETRY_REPOSITORIES_PYPISIMPLE_URL", raising=False)
+
+
 @pytest.fixture(scope="module")
 def channel(tmp_path_factory):
     return build_channel(tmp_path_factory.mktemp("channel"))
@@ -34,6 +41,7 @@ def test_lock_writes_pinned_files_and_reuses_them(sources, tmp_path, monkeypatch
     names = sorted(p.name for p in out.iterdir() if p.is_file())
     assert names == [".bindermerge.json", "apt.txt", "conda-linux-64.lock", "conda-lock.yml",
                      "environment.unlocked.yml", "environment.yml"]
+    assert "package index http://127.0.0.1:9/simple cannot be reached: 1 pip entries left as merged" in r.err
     pinned = (out / "environment.yml").read_text()
     assert "  - python=3.11." in pinned and "numpy=" in pinned and "six==1.16.0" in pinned
     assert (out / "conda-linux-64.lock").read_text().count("@EXPLICIT") == 1
@@ -114,3 +122,12 @@ def test_lock_needs_an_environment(make_source, tmp_path, cli):
     r = cli(a, "-o", tmp_path / "binder", "--lock")
     assert r.code == 2 and "needs an environment.yml" in r.err
     assert cli(a, "-o", tmp_path / "binder", "--platform", "osx-64").code == 2  # needs --lock
+
+
+def test_lock_pip_modes(sources, tmp_path, cli):
+    r = cli(*sources, "-o", tmp_path / "no", "--lock", "--lock-backend", "rattler", "--lock-pip", "no")
+    assert r.code == 0 and "left as merged, not pinned (1; --lock-pip no)" in r.err
+    r = cli(*sources, "-o", tmp_path / "yes", "--lock", "--lock-backend", "rattler", "--lock-pip", "yes")
+    assert r.code == 2 and "cannot be reached" in r.err and not (tmp_path / "yes").exists()
+    assert cli(*sources, "-o", tmp_path / "x", "--lock-pip", "no").code == 2  # needs --lock
+    assert cli(*sources, "-o", tmp_path / "x", "--lock", "--lock-pip", "maybe").code == 2

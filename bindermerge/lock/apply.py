@@ -58,12 +58,15 @@ def lock_result(
     *,
     platforms: Sequence[str] = ("linux-64",),
     backend: str = "auto",
+    lock_pip: str = "auto",
     solve: bool = True,
 ) -> MergeResult:
     """``result`` with environment.yml pinned and the lock files added.
 
     Reuses the lock files already in ``out_dir`` when their stored input hash matches the
-    merged spec (no solve, no solver import). With ``solve=False`` (``--check``) a missing
+    merged spec (no solve, no solver import). ``lock_pip`` (``auto``, ``yes``, ``no``) says
+    whether pip entries are pinned from the package index; ``auto`` pins them when the index
+    answers and otherwise leaves them as merged, with a warning. With ``solve=False`` (``--check``) a missing
     or stale lock raises :class:`StaleLock` rather than solving. Raises :class:`InputError`
     when the merge has no environment.yml, and the :mod:`bindermerge.lock` errors when
     solving fails.
@@ -78,16 +81,22 @@ def lock_result(
         )
     spec = spec_from_environment(env.content.decode("utf-8"))
     platforms = tuple(dict.fromkeys(platforms))
-    wanted = input_hash(spec, platforms=platforms, backend=backend)  # type: ignore[arg-type]
+    warnings: list[MergeWarning] = []
+    pin_pip, index = _pin_pip(spec, lock_pip, warnings)
+    wanted = input_hash(spec, platforms=platforms, backend=backend, lock_pip=pin_pip)  # type: ignore[arg-type]
     names = [ENVIRONMENT, LOCKFILE, *(f"conda-{p}.lock" for p in platforms)]
     reused = _reuse(out_dir, names, wanted)
-    warnings: list[MergeWarning] = []
     if reused is None and not solve:
         raise StaleLock(f"{out_dir / LOCKFILE} is missing or stale: the merged environment changed")
     if reused is None:
-        locked = lock_environment(spec, platforms=platforms, backend=backend)  # type: ignore[arg-type]
+        with _poetry_index(index if pin_pip else None):
+            locked = lock_environment(
+                spec, platforms=platforms, backend=backend, lock_pip=pin_pip  # type: ignore[arg-type]
+            )
         files = dict(locked.files)
-        warnings = [MergeWarning("lock", w) for w in locked.warnings]
+        warnings += [
+            MergeWarning("lock", w) for w in locked.warnings if not w.startswith("pip entries are not locked")
+        ]
     else:
         files = reused
     files[UNLOCKED] = env.content  # the merged spec, header and provenance included
@@ -98,8 +107,56 @@ def lock_result(
         result,
         files=sorted(by_path.values(), key=lambda f: f.path),
         warnings=[*result.warnings, *warnings],
-        input_digest=lock_digest(result.input_digest, platforms, backend),
+        input_digest=lock_digest(result.input_digest, platforms, backend, lock_pip),
     )
+
+
+def _pin_pip(spec: LockSpec, mode: str, warnings: list[MergeWarning]) -> tuple[bool, str]:
+    """Whether to pin pip entries, and from which index; explains the choice in a warning."""
+    from . import LockError
+    from .pypi import index_url, reachable
+
+    index = index_url()
+    if not spec.pip_deps:
+        return False, index
+    n = len(spec.pip_deps)
+    if mode == "no":
+        warnings.append(MergeWarning("lock-pip", f"pip entries left as merged, not pinned ({n}; --lock-pip no)"))
+        return False, index
+    if reachable(index):
+        return True, index
+    if mode == "yes":
+        raise LockError(f"package index {index} cannot be reached, and --lock-pip yes asks to pin {n} pip entries")
+    warnings.append(MergeWarning(
+        "lock-pip", f"package index {index} cannot be reached: {n} pip entries left as merged, not pinned"))
+    return False, index
+
+
+class _poetry_index:
+    """Point conda-lock's Poetry at the simple index for the duration of a solve."""
+
+    def __init__(self, index: str | None):
+        self.index = index
+        self.saved: str | None = None
+
+    def __enter__(self) -> None:
+        import os
+
+        from .pypi import POETRY_ENV
+
+        self.saved = os.environ.get(POETRY_ENV)
+        if self.index:
+            os.environ[POETRY_ENV] = self.index
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+
+        from .pypi import POETRY_ENV
+
+        if self.saved is None:
+            os.environ.pop(POETRY_ENV, None)
+        else:
+            os.environ[POETRY_ENV] = self.saved
 
 
 def _reuse(out_dir: Path, names: Sequence[str], wanted: str) -> dict[str, bytes] | None:
