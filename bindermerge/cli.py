@@ -53,6 +53,7 @@ def _merge_impl(
     no_fold: bool,
     *,
     lock_platforms: tuple[str, ...] | None = None,
+    platforms: tuple[str, ...] = (),
     lock_backend: str = "auto",
     lock_pip: str = "auto",
 ) -> int:
@@ -64,6 +65,17 @@ def _merge_impl(
     rep = Reporter(as_json=as_json)
     if output is None:
         return rep.usage("missing option -o/--output DIR")
+    if on_conflict not in ("fail", "first", "last"):
+        return rep.usage(f"--on-conflict must be fail, first or last, not {on_conflict!r}")
+    if lock_backend not in ("auto", "conda-lock", "rattler"):
+        return rep.usage(f"--lock-backend must be auto, conda-lock or rattler, not {lock_backend!r}")
+    if lock_pip not in ("auto", "yes", "no"):
+        return rep.usage(f"--lock-pip must be auto, yes or no, not {lock_pip!r}")
+    if lock_platforms is None and (platforms or lock_backend != "auto" or lock_pip != "auto"):
+        return rep.usage("--platform, --lock-backend and --lock-pip need --lock")
+    where = out.location_problem(output, sources)
+    if where:
+        return rep.error(BinderMergeError(f"{output}: {where}"))
     try:
         result = merge(sources, on_conflict=on_conflict, name=name, fold=not no_fold)  # type: ignore[arg-type]
     except InputError as exc:
@@ -128,7 +140,7 @@ def _merge_impl(
         return rep.error(BinderMergeError(f"{output}: cannot write: {exc.strerror}"))
     paths = ", ".join(f.path for f in result.files if "/" not in f.path)
     return rep.finish(
-        result, EXIT_OK, f"wrote {output}/ from {len(result.sources)} sources: {paths}", written=True
+        result, EXIT_OK, f"wrote {output}/ from {len(result.sources)} source{'s' if len(result.sources) != 1 else ''}: {paths}", written=True
     )
 
 

@@ -12,6 +12,8 @@ RESERVED = frozenset(
         "runtime.txt", "postBuild", "start", "install.R", "Project.toml", "JuliaProject.toml",
         "REQUIRE", "Pipfile", "Pipfile.lock", "Dockerfile", "default.nix", "setup.py",
         "pyproject.toml", "DESCRIPTION", ".dockerignore", ".containerignore",
+        # files bindermerge itself writes next to them
+        "constraints.txt", "environment.unlocked.yml", "conda-lock.yml", ".bindermerge.json",
     }
 )
 
@@ -33,7 +35,7 @@ def source_folders(names: Sequence[str]) -> dict[str, str]:
     used: set[str] = set()
     for name in names:
         base = sanitise(name)
-        if base in RESERVED:
+        if base in RESERVED or (base.startswith("conda-") and base.endswith(".lock")):
             base = f"{base}-source"
         folder, n = base, 1
         while folder.lower() in used:

@@ -28,6 +28,9 @@ class Origin:
     path: str
     line: int | None = None
     text: str = ""
+    # True when the file lives in a directory named binder/ or .binder/ (the real one, however
+    # the source was typed): repo2docker reads root-only files (setup.py, ...) differently there.
+    in_binder_dir: bool = field(default=False, compare=False)
 
     def where(self) -> str:
         """``path:line`` (or ``path``), the form editors and terminals turn into links."""
@@ -35,7 +38,7 @@ class Origin:
 
     def at(self, line: int | None, text: str = "") -> Origin:
         """The same file at another line."""
-        return Origin(self.source, self.file, self.path, line, text)
+        return Origin(self.source, self.file, self.path, line, text, self.in_binder_dir)
 
     def to_json(self) -> dict[str, object]:
         return {

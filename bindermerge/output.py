@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from ._version import __version__
 from .errors import OutputError
@@ -84,6 +84,26 @@ class DirState:
         return cls(files)
 
 
+def location_problem(directory: Path, source_roots: Sequence[str | Path]) -> str | None:
+    """Why ``directory`` cannot be the output of a merge of these sources, or None.
+
+    An output that is a source, lies inside one or holds one would be read back as input
+    on the next run (or replace the source itself), whatever ``--force`` says.
+    """
+    out = os.path.realpath(directory)
+    if out == os.path.realpath(os.getcwd()):
+        return "is the current directory; name a directory for the merged files (for example binder)"
+    for root in source_roots:
+        src = os.path.realpath(root)
+        if out == src:
+            return f"is the source {root} itself"
+        if out.startswith(src.rstrip(os.sep) + os.sep):
+            return f"lies inside the source {root}, so the next merge would read it back as input"
+        if src.startswith(out.rstrip(os.sep) + os.sep):
+            return f"holds the source {root}, which replacing it would destroy"
+    return None
+
+
 def ownership_problem(directory: Path) -> str | None:
     """Why bindermerge must not replace ``directory`` without ``--force``, or None.
 
@@ -91,7 +111,7 @@ def ownership_problem(directory: Path) -> str | None:
     lists, unchanged since we wrote them.
     """
     if directory.is_symlink():
-        return "is a symlink; bindermerge replaces directories, not links"
+        return "is a symlink; bindermerge replaces directories, not links: name the directory it points to"
     if not directory.exists():
         return None
     if not directory.is_dir():
@@ -105,6 +125,8 @@ def ownership_problem(directory: Path) -> str | None:
     try:
         listed = json.loads(raw[0].decode("utf-8"))["files"]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return f"{MANIFEST} is not a bindermerge manifest"
+    if not isinstance(listed, dict) or not all(isinstance(v, dict) for v in listed.values()):
         return f"{MANIFEST} is not a bindermerge manifest"
     for rel, (data, _exe) in sorted(state.files.items()):
         if rel == MANIFEST:
@@ -125,11 +147,14 @@ def write_output(directory: Path, result: MergeResult, *, force: bool = False) -
     that bindermerge did not generate is refused (:class:`OutputError`) unless ``force``.
     """
     directory = Path(directory)
+    where = location_problem(directory, result.source_roots)
+    if where:
+        raise OutputError(f"{directory}: {where}")
+    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+        raise OutputError(f"{directory}: {ownership_problem(directory)}")
     problem = ownership_problem(directory)
     if problem and not force:
         raise OutputError(f"{directory}: {problem}; use --force to replace it")
-    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
-        raise OutputError(f"{directory}: {problem}")
     parent = directory.parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.bindermerge-new-", dir=parent))

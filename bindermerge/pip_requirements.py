@@ -193,7 +193,10 @@ class _Parser:
         self.options.append(PipOption(origin, name, value))
 
     def _requirement(self, line: str, origin: Origin, *, constraint: bool, editable: bool) -> None:
-        text, line_options = _split_line_options(line)
+        try:
+            text, line_options = _split_line_options(line)
+        except ValueError as exc:
+            raise InputError(str(exc), origin) from None
         if _is_local_path(text):
             self.local_paths.append(origin)
             return
@@ -237,7 +240,10 @@ def _split_line_options(line: str) -> tuple[str, tuple[str, ...]]:
     idx = min((i for opt in PER_REQUIREMENT if (i := line.find(f" {opt}")) >= 0), default=-1)
     if idx < 0:
         return line.strip(), ()
-    return line[:idx].strip(), tuple(shlex.split(line[idx:]))
+    try:
+        return line[:idx].strip(), tuple(shlex.split(line[idx:]))
+    except ValueError as exc:  # an unclosed quote
+        raise ValueError(f"cannot split the options of {line!r}: {exc}") from None
 
 
 def _is_local_path(text: str) -> bool:
@@ -313,12 +319,53 @@ def merge_fragments(
                 o,
             )
     merged.options = _merge_options([o for f in fragments for o in f.options], ctx, kind, file)
+    _warn_index_replaced(fragments, ctx)
+    fragments = _drop_partial_hashes(fragments, ctx)
     reqs = [r for f in fragments for r in f.requirements if not r.constraint]
     cons = [r for f in fragments for r in f.requirements if r.constraint]
     merged.requirements = _merge_group(reqs, ctx, kind, file)
     merged.constraints = _merge_group(cons, ctx, kind, file, constraint=True)
     _check_constraints(reqs, cons, ctx, kind, file)
     return merged
+
+
+def _warn_index_replaced(fragments: Sequence[PipFragment], ctx: MergeContext) -> None:
+    """One source's ``--index-url``/``--no-index`` applies to every source's requirements."""
+    for name in ("--index-url", "--no-index"):
+        users = [f for f in fragments if any(o.name == name for o in f.options)]
+        others = [f for f in fragments if f.requirements and all(o.name != name for o in f.options)]
+        affected = sorted({f.origin.source for f in others} - {f.origin.source for f in users})
+        if users and affected:
+            ctx.warn(
+                "pip-index-replaced",
+                f"{name} applies to the whole merged install, so the packages of "
+                f"{', '.join(affected)} will be looked for there too, not on PyPI; use "
+                "--extra-index-url (or --find-links) if that index only adds packages",
+                *[o.origin for f in users for o in f.options if o.name == name],
+            )
+
+
+def _drop_partial_hashes(fragments: Sequence[PipFragment], ctx: MergeContext) -> list[PipFragment]:
+    """``--hash`` on some requirements but not all would put pip in hash-checking mode for all."""
+    import dataclasses
+
+    reqs = [r for f in fragments for r in f.requirements if not r.constraint]
+    hashed = [r for r in reqs if any(o.startswith("--hash") for o in r.line_options)]
+    if not hashed or len(hashed) == len(reqs):
+        return list(fragments)
+    ctx.warn(
+        "pip-hashes-dropped",
+        "dropped --hash options: with one hash pip checks hashes for every requirement, "
+        "and the other requirements of the merge have none",
+        *[r.origin for r in hashed],
+    )
+
+    def strip(r: PipRequirement) -> PipRequirement:
+        return dataclasses.replace(
+            r, line_options=tuple(o for o in r.line_options if not o.startswith("--hash"))
+        )
+
+    return [dataclasses.replace(f, requirements=tuple(strip(r) for r in f.requirements)) for f in fragments]
 
 
 def _merge_options(
@@ -353,7 +400,21 @@ def _merge_group(
     groups: dict[tuple[str, str | None], list[PipRequirement]] = {}
     for r in reqs:
         groups.setdefault((r.key, r.marker), []).append(r)
-    return [_merge_one(group, ctx, kind, file, constraint) for group in groups.values()]
+    merged = [_merge_one(group, ctx, kind, file, constraint) for group in groups.values()]
+    # A line with a marker and a line without one both apply wherever the marker holds.
+    for (key, marker), group in groups.items():
+        plain = groups.get((key, None))
+        if marker is None or not plain:
+            continue
+        named = [r for r in (*plain, *group) if r.requirement is not None and not r.url]
+        joint = specifiers.merge_specifier_sets([r.requirement.specifier for r in named])  # type: ignore[union-attr]
+        if joint and specifiers.witness(joint) is None:
+            ctx.conflict(
+                kind, file, key,
+                [r.origin for r in named if r.requirement.specifier],  # type: ignore[union-attr]
+                f"no version satisfies all of them where {marker}",
+            )
+    return merged
 
 
 def _merge_one(
@@ -399,9 +460,17 @@ def _merge_one(
     sets = [r.requirement.specifier for r in group]  # type: ignore[union-attr]
     spec = specifiers.merge_specifier_sets(sets)
     if spec and specifiers.witness(spec) is None:
-        sides = [r.origin for r in group if r.requirement.specifier]  # type: ignore[union-attr]
-        keep = ctx.conflict(kind, file, first.key, sides, "no version satisfies all of them")
-        spec = next(r.requirement.specifier for r in group if r.origin == sides[keep])  # type: ignore[union-attr]
+        asking = [r for r in group if r.requirement.specifier]  # type: ignore[union-attr]
+        keep = ctx.conflict(
+            kind, file, first.key, [r.origin for r in asking], "no version satisfies all of them"
+        )
+        # The winning source's bounds first, then every other bound that still leaves a version.
+        kept: list = []
+        for r in asking if keep == 0 else asking[::-1]:
+            trial = specifiers.merge_specifier_sets([*kept, r.requirement.specifier])  # type: ignore[union-attr]
+            if specifiers.witness(trial) is not None:
+                kept.append(r.requirement.specifier)  # type: ignore[union-attr]
+        spec = specifiers.merge_specifier_sets(kept)
     text = f"{name}{_extras(extras)}{specifiers.render(spec)}" + (f" ; {marker}" if marker else "")
     return MergedRequirement(text + _opts(group), origins, constraint)
 

@@ -31,6 +31,7 @@ class MergeResult:
     sources: list[str]
     input_digest: str
     options: MergeOptions = field(default_factory=MergeOptions)
+    source_roots: list[str] = field(default_factory=list)  # to refuse an output inside a source
 
     @property
     def ok(self) -> bool:
@@ -152,6 +153,7 @@ def merge(
         sources=[s.name for s in opened],
         input_digest=digest,
         options=options,
+        source_roots=[str(s.root) for s in opened],
     )
 
 

@@ -21,6 +21,7 @@ class Reporter:
 
     def __init__(self, *, as_json: bool):
         self.as_json = as_json
+        self.diff_text: str | None = None
 
     def _err(self, text: str, colour: str | None = None) -> None:
         import typer
@@ -28,27 +29,37 @@ class Reporter:
         typer.secho(text, fg=colour, err=True)
 
     def usage(self, message: str) -> int:
+        if self.as_json:
+            print(json.dumps(self._failure(f"usage error: {message}", None, None, False), indent=2, sort_keys=True))
         self._err(f"usage error: {message}", "red")
         return 2
 
+    @staticmethod
+    def _failure(message: str, path: str | None, line: int | None, is_input: bool) -> dict[str, object]:
+        return {
+            "ok": False,
+            "written": False,
+            "exit_code": 2,
+            "summary": message,
+            "files": [],
+            "conflicts": [],
+            "warnings": [],
+            "error": {"message": message, "path": path, "line": line, "input": is_input},
+        }
+
     def error(self, exc: Exception) -> int:
         """A bad input: one line naming the file (and line); exit 2."""
+        text = "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
         if self.as_json:
             from .errors import InputError
 
             origin = getattr(exc, "origin", None)
-            doc = {
-                "ok": False,
-                "error": {
-                    "message": str(exc),
-                    "path": getattr(exc, "path", None),
-                    "line": origin.line if origin is not None else None,
-                    "input": isinstance(exc, InputError),
-                },
-            }
+            doc = self._failure(
+                text, getattr(exc, "path", None), origin.line if origin is not None else None,
+                isinstance(exc, InputError),
+            )
             print(json.dumps(doc, indent=2, sort_keys=True))
         # One line: solver and network errors arrive as several.
-        text = "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
         self._err(f"error: {text}", "red")
         return 2
 
@@ -62,7 +73,9 @@ class Reporter:
             self._err(f"warning: {w.text()}", "yellow")
 
     def diff(self, text: str) -> None:
-        if not self.as_json and text:
+        if self.as_json:
+            self.diff_text = text  # goes into the report
+        elif text:
             sys.stdout.write(text)
 
     def plan(self, directory: Path, files: Sequence[OutputFile]) -> None:
@@ -77,6 +90,8 @@ class Reporter:
             doc["written"] = written
             doc["exit_code"] = code
             doc["summary"] = summary
+            if self.diff_text is not None:
+                doc["diff"] = self.diff_text
             print(json.dumps(doc, indent=2, sort_keys=True))
         if summary:
             self._err(f"bindermerge: {summary}", None if code == 0 else "red")

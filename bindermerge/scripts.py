@@ -26,7 +26,6 @@ from .context import MergeContext
 from .layout import source_folders
 from .model import Origin
 from .sources import SourceFile
-from .walk import BINDER_DIRS
 
 Family = Literal["shell", "python", "r", "other"]
 
@@ -319,14 +318,11 @@ def lint_postbuild(script: Script) -> list[Finding]:
 def config_is_binder_dir(origin: Origin) -> bool:
     """True when the file's source keeps its configuration in ``binder/`` or ``.binder/``.
 
-    Told from the displayed path (``repo/binder/postBuild``): a source directory given as
-    ``repo/binder`` itself is a binder directory too, which is also what repo2docker's rules
-    for root-only files (setup.py, DESCRIPTION) mean.
+    Told from the real directory, not from how the source was typed: a source given as
+    ``repo/binder`` (or as ``.`` from inside it) is a binder directory too, which is also what
+    repo2docker's rules for root-only files (setup.py, DESCRIPTION) mean.
     """
-    path = origin.path.replace(os.sep, "/")
-    rel = origin.file
-    base = path[: -len(rel)].rstrip("/") if path.endswith(rel) else os.path.dirname(path)
-    return os.path.basename(base) in BINDER_DIRS
+    return origin.in_binder_dir
 
 
 def moved_references(

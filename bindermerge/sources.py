@@ -102,7 +102,8 @@ class LocalSource:
             raise InputError(exc.message, self.origin(exc.rel or ".")) from None
 
     def origin(self, rel: str) -> Origin:
-        return Origin(self.name, rel, os.path.join(self.display_dir, rel))
+        in_binder = os.path.basename(os.path.realpath(self.config_dir)) in walk.BINDER_DIRS
+        return Origin(self.name, rel, os.path.join(self.display_dir, rel), in_binder_dir=in_binder)
 
     def _read(self, rel: str) -> SourceFile:
         full = os.path.join(self.config_dir, rel)

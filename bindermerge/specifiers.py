@@ -115,7 +115,7 @@ def allows(spec: SpecifierSet, version: Version) -> bool:
 def witness(spec: SpecifierSet) -> Version | None:
     """A version ``spec`` allows, or None when none of the probed versions is allowed.
 
-    With an exact pin ``==X`` the answer is exact (the pin or nothing). Otherwise candidates
+    With exact pins ``==X`` the answer is exact (one of the pins or nothing). Otherwise candidates
     are drawn around every version the set mentions: the version itself, its neighbours
     above and below in each release component, a post-release and the lowest dev release.
     ``===`` (arbitrary equality) cannot be reasoned about and is taken as satisfiable.
@@ -125,10 +125,11 @@ def witness(spec: SpecifierSet) -> Version | None:
         return Version("0")
     if any(s.operator == "===" for s in specs):
         return _arbitrary(specs)
-    for s in specs:
-        v = _version(s)
-        if s.operator == "==" and v is not None:
-            return v if allows(spec, v) else None
+    pins = [v for s in specs if s.operator == "==" and (v := _version(s)) is not None]
+    if pins:
+        # Every allowed version equals each pin (up to local labels), so one of the pins, or
+        # nothing, is allowed: ``==2.1.0`` with ``==2.1.0+cpu`` admits 2.1.0+cpu.
+        return next((v for v in pins if allows(spec, v)), None)
     for cand in _candidates(specs):
         if allows(spec, cand):
             return cand

@@ -54,18 +54,11 @@ def merge_command(
     version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     """Merge binder directories: bindermerge SRC... -o binder."""
-    if on_conflict not in ("fail", "first", "last"):
-        raise typer.BadParameter("must be fail, first or last", param_hint="--on-conflict")
-    if lock_backend not in ("auto", "conda-lock", "rattler"):
-        raise typer.BadParameter("must be auto, conda-lock or rattler", param_hint="--lock-backend")
-    if lock_pip not in ("auto", "yes", "no"):
-        raise typer.BadParameter("must be auto, yes or no", param_hint="--lock-pip")
-    if (platform or lock_backend != "auto" or lock_pip != "auto") and not lock:
-        raise typer.BadParameter("needs --lock", param_hint="--platform/--lock-backend/--lock-pip")
     raise SystemExit(
         _merge_impl(
             sources, output, on_conflict, strict, as_json, check, diff, dry_run, force, name, no_fold,
-            lock_platforms=(tuple(platform or ("linux-64",)) if lock else None), lock_backend=lock_backend, lock_pip=lock_pip,
+            lock_platforms=(tuple(platform or ("linux-64",)) if lock else None), platforms=tuple(platform or ()),
+            lock_backend=lock_backend, lock_pip=lock_pip,
         )
     )
 

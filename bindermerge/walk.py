@@ -100,10 +100,11 @@ class Digest:
             self._h.update(f"option {key}={options[key]!r}\n".encode())
 
     def source(self, name: str) -> None:
-        self._h.update(f"source {name}\n".encode())
+        self._h.update(f"source {name}\n".encode("utf-8", "surrogateescape"))
 
     def file(self, rel: str, executable: bool, data: bytes) -> None:
-        self._h.update(f"file {rel} {int(executable)} {len(data)}\n".encode())
+        # surrogateescape: file names that are not UTF-8 still digest, byte for byte.
+        self._h.update(f"file {rel} {int(executable)} {len(data)}\n".encode("utf-8", "surrogateescape"))
         self._h.update(data)
 
     def hexdigest(self) -> str:

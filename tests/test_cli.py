@@ -203,3 +203,44 @@ def test_python_dash_m(tmp_path):
     r = run_process(EXAMPLES / "binder_db", EXAMPLES / "binder_openrefine", "-o", tmp_path / "binder")
     assert r.code == 0, r.err
     assert (tmp_path / "binder" / "apt.txt").exists()
+
+
+def test_output_inside_or_holding_a_source_is_refused(cli, make_source, tmp_path, monkeypatch):
+    me = make_source("me", {"requirements.txt": "numpy\n"})
+    tpl = make_source("tpl", {"apt.txt": "curl\n"})
+    monkeypatch.chdir(me)
+    for out, why in [("binder", "inside the source"), (str(tpl), "is the source"),
+                     (str(tpl.parent), "holds the source"), (".", "current directory")]:
+        r = cli(".", tpl, "-o", out, "--force")
+        assert r.code == 2 and why in r.err, (out, r.err)
+    assert not (me / "binder").exists() and (tpl / "apt.txt").exists()
+
+
+def test_json_report_on_every_exit_path(cli, two, tmp_path):
+    for args in [("--on-conflict", "random"), ("--platform", "osx-64")]:
+        r = cli(*two, "-o", tmp_path / "o", "--json", *args)
+        doc = json.loads(r.out)
+        assert r.code == 2 and doc["exit_code"] == 2 and doc["written"] is False and doc["error"]
+    r = cli(*two, "--json")
+    assert r.code == 2 and json.loads(r.out)["error"]["message"].startswith("usage error")
+    r = cli(*two, "-o", tmp_path / "o", "--json", "--diff")
+    doc = json.loads(r.out)
+    assert r.code == 0 and "+++ b/apt.txt" in doc["diff"]
+
+
+def test_manifest_of_the_wrong_shape_is_refused(cli, two, tmp_path):
+    out = tmp_path / "binder"
+    out.mkdir()
+    (out / ".bindermerge.json").write_text('{"files": null}')
+    r = cli(*two, "-o", out)
+    assert r.code == 2 and "not a bindermerge manifest" in r.err
+
+
+def test_typed_path_does_not_change_the_output(cli, make_source, tmp_path, monkeypatch):
+    make_source("r1", {"install.R": 'install.packages("x")\n', "runtime.txt": "r-2023-01-01\n"})
+    make_source("r2", {"install.R": 'install.packages("y")\n'})
+    monkeypatch.chdir(tmp_path / "src")
+    out = tmp_path / "o"
+    assert cli("r1", "r2", "-o", out).code == 0
+    r = cli("./r1", str(tmp_path / "src" / "r2"), "-o", out, "--check", "--json")  # the full path
+    assert r.code == 0, r.err

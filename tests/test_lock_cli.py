@@ -131,3 +131,14 @@ def test_lock_pip_modes(sources, tmp_path, cli):
     assert r.code == 2 and "cannot be reached" in r.err and not (tmp_path / "yes").exists()
     assert cli(*sources, "-o", tmp_path / "x", "--lock-pip", "no").code == 2  # needs --lock
     assert cli(*sources, "-o", tmp_path / "x", "--lock", "--lock-pip", "maybe").code == 2
+
+
+def test_force_does_not_keep_hand_edits_to_a_lock(sources, tmp_path, cli):
+    out = tmp_path / "binder"
+    assert cli(*sources, "-o", out, "--lock", "--lock-backend", "rattler").code == 0
+    pristine = (out / "environment.yml").read_bytes()
+    with open(out / "environment.yml", "a") as fh:
+        fh.write("  - evil=1.0\n")
+    assert cli(*sources, "-o", out, "--lock", "--lock-backend", "rattler").code == 2  # edited: refused
+    assert cli(*sources, "-o", out, "--lock", "--lock-backend", "rattler", "--force").code == 0
+    assert (out / "environment.yml").read_bytes() == pristine

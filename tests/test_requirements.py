@@ -155,3 +155,47 @@ def test_invalid_lines_name_file_and_line(make_source, line):
         merge([a])
     assert str(info.value).startswith(f"{a}/requirements.txt:3: ")
     assert "\n" not in str(info.value)
+
+
+def test_local_version_pins_agree(make_source):
+    a = make_source("a", {"requirements.txt": "torch==2.1.0+cpu\n"})
+    b = make_source("b", {"requirements.txt": "torch==2.1.0\n"})
+    result = merge([a, b])
+    assert result.ok, [c.message() for c in result.conflicts]
+
+
+def test_marked_and_unmarked_lines_are_checked_together(make_source):
+    a = make_source("a", {"requirements.txt": 'alpha>=1 ; python_version > "3"\n'})
+    b = make_source("b", {"requirements.txt": "alpha<1\n"})
+    (conflict,) = merge([a, b]).conflicts
+    assert conflict.key == "alpha" and "where" in conflict.reason
+
+
+def test_policy_keeps_the_winner_and_every_compatible_bound(make_source):
+    a = make_source("a", {"requirements.txt": "numpy>=2\n"})
+    b = make_source("b", {"requirements.txt": "numpy<2\n"})
+    c = make_source("c", {"requirements.txt": "numpy!=2.0.1\n"})
+    assert lines(merge([a, b, c], on_conflict="first")) == ["numpy>=2,!=2.0.1  # from a, b, c"]
+    assert lines(merge([a, b, c], on_conflict="last")) == ["numpy<2,!=2.0.1  # from a, b, c"]
+
+
+def test_partial_hashes_are_dropped_with_a_warning(make_source):
+    a = make_source("a", {"requirements.txt": "alpha==1.0 \\\n    --hash=sha256:abc\n"})
+    b = make_source("b", {"requirements.txt": "beta\n"})
+    result = merge([a, b])
+    assert lines(result) == ["alpha==1.0  # from a", "beta  # from b"]
+    assert any(w.code == "pip-hashes-dropped" for w in result.warnings)
+    assert lines(merge([a])) == ["alpha==1.0 --hash=sha256:abc  # from a"]
+
+
+def test_index_url_of_one_source_is_reported(make_source):
+    a = make_source("a", {"requirements.txt": "--index-url https://download.example/whl/cpu\ntorch\n"})
+    b = make_source("b", {"requirements.txt": "pandas\n"})
+    (w,) = [w for w in merge([a, b]).warnings if w.code == "pip-index-replaced"]
+    assert "packages of b" in w.message and w.origins[0].line == 1
+
+
+def test_unclosed_quote_in_line_options_is_an_input_error(make_source):
+    a = make_source("a", {"requirements.txt": 'numpy --hash "x\n'})
+    with pytest.raises(InputError, match="requirements.txt:1: cannot split"):
+        merge([a])

@@ -93,3 +93,20 @@ def test_vcs_dirs_are_skipped(make_source):
     root = make_source("vcs", {"apt.txt": "git\n", ".git/config": "[core]\n"})
     result = merge([root])
     assert not any(".git" in f.path for f in result.files)
+
+
+def test_file_names_that_are_not_utf8(make_source, tmp_path):
+    a = make_source("bytes", {"apt.txt": "git\n"})
+    (a / os.fsdecode(b"\xff.sql")).write_text("select 1;\n")
+    out = tmp_path / "binder"
+    result = merge([a])
+    result.write(out)
+    assert (out / "bytes" / os.fsdecode(b"\xff.sql")).read_text() == "select 1;\n"
+
+
+def test_binder_dir_is_told_from_the_real_directory(make_source, monkeypatch):
+    repo = make_source("repo", {"binder/setup.py": "from setuptools import setup\nsetup()\n"})
+    by_path = merge([repo / "binder"])
+    monkeypatch.chdir(repo / "binder")
+    from_inside = merge(["."])
+    assert [f.content for f in by_path.files] == [f.content for f in from_inside.files]

@@ -85,8 +85,9 @@ def render(merged: Sequence[InstallR], ctx: MergeContext) -> list[OutputFile]:
     """One install.R: the generated header, then each source's script under its own header."""
     parts = [ctx.header()]
     for frag in merged:
-        where = printable(frag.origin.path)
+        # The source's name, not the path it was typed as: the output must not depend on the
+        # working directory (a committed file, and the fast --check digests only contents).
         source = printable(frag.origin.source)
-        parts.append(f"\n# ---- install.R of {source} ({where}) ----\n")
+        parts.append(f"\n# ---- install.R of {source} ----\n")
         parts.append(normalise_text(frag.text) or "# (empty)\n")
     return [OutputFile(FILE, "".join(parts).encode("utf-8"), 0o644)]

@@ -160,13 +160,29 @@ class _poetry_index:
 
 
 def _reuse(out_dir: Path, names: Sequence[str], wanted: str) -> dict[str, bytes] | None:
+    """The lock files in ``out_dir`` when they are current and exactly as bindermerge wrote them.
+
+    The stored input hash says the lock matches the merged spec; the manifest's sha256 of
+    each file says nobody edited it since (a hand edit must not survive a re-lock).
+    """
+    import hashlib
+    import json
+
+    from ..output import MANIFEST
+
     try:
         current = (out_dir / LOCKFILE).read_text(encoding="utf-8")
         if stored_input_hash(current) != wanted:
             return None
-        return {n: (out_dir / n).read_bytes() for n in names}
-    except OSError:
+        listed = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["files"]
+        files = {n: (out_dir / n).read_bytes() for n in names}
+    except (OSError, ValueError, KeyError, TypeError):
         return None
+    for name, data in files.items():
+        entry = listed.get(name) if isinstance(listed, dict) else None
+        if not isinstance(entry, dict) or entry.get("sha256") != hashlib.sha256(data).hexdigest():
+            return None
+    return files
 
 
 def sources_of(env_text: str, specs: Sequence[str]) -> list[str]:
