@@ -71,6 +71,8 @@ def _merge_impl(
         return rep.usage(f"--lock-backend must be auto, conda-lock or rattler, not {lock_backend!r}")
     if lock_pip not in ("auto", "yes", "no"):
         return rep.usage(f"--lock-pip must be auto, yes or no, not {lock_pip!r}")
+    if name is not None and not name.strip():
+        return rep.usage("--name must not be empty")
     if lock_platforms is None and (platforms or lock_backend != "auto" or lock_pip != "auto"):
         return rep.usage("--platform, --lock-backend and --lock-pip need --lock")
     where = out.location_problem(output, sources)

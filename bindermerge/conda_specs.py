@@ -296,6 +296,41 @@ def is_empty(version_spec: str | None) -> bool:
     return witness(version_spec) is None
 
 
+# Segment parts that make a conda version a pre-release (dev < _ < a < b < rc < release).
+_PRERELEASE = frozenset({"dev", "_", "a", "b", "c", "rc", "alpha", "beta", "pre", "preview"})
+
+
+def _is_release(v: Version) -> bool:
+    """Not a dev or pre-release build: what an environment can be expected to install.
+
+    Other letters are release versions (openssl ``1.1.1w``).
+    """
+    if v.is_dev:
+        return False
+    return not any(isinstance(p, str) and p.lower() in _PRERELEASE for seg in v.segments() for p in seg)
+
+
+def release_witness(version_spec: str | None) -> str | None:
+    """A release version the spec admits, or None.
+
+    A merge whose only solutions are pre-releases (``python=3.11`` with ``python<3.11`` admits
+    just 3.11.0 dev builds) is a conflict for a user, though not an empty set: conflicts and
+    the Python pin are decided with this; redundancy keeps the exact :func:`is_empty`.
+    """
+    if version_spec is None:
+        return "0"
+    spec = _version_spec(version_spec)
+    for cand in _candidates(_literals(str(spec))):
+        if _is_release(cand) and spec.matches(cand):
+            return str(cand)
+    return None
+
+
+def has_release(version_spec: str | None) -> bool:
+    """True when some release version satisfies the spec (see :func:`release_witness`)."""
+    return release_witness(version_spec) is not None
+
+
 def conjoin(version_specs: Iterable[str | None]) -> str | None:
     """The conjunction of version specs, canonical, without duplicates (None: any version)."""
     parts: list[str] = []
@@ -364,8 +399,8 @@ def _reading_order(atom: str) -> int:
 
 
 def pinned_minor(version_spec: str | None) -> str | None:
-    """``X.Y`` when every version the spec admits is ``X.Y`` or ``X.Y.*`` (Python's pin)."""
-    if version_spec is None or is_empty(version_spec):
+    """``X.Y`` when every release the spec admits is ``X.Y`` or ``X.Y.*`` (Python's pin)."""
+    if version_spec is None or not has_release(version_spec):
         return None
     for lit in _literals(str(_version_spec(version_spec))):
         v = _version(lit)
@@ -373,7 +408,7 @@ def pinned_minor(version_spec: str | None) -> str | None:
         if mm is None:
             continue
         xy = f"{mm[0]}.{mm[1]}"
-        if is_empty(_join([*conjuncts(version_spec), f"!={xy}.*"])):
+        if not has_release(_join([*conjuncts(version_spec), f"!={xy}.*"])):
             return xy
     return None
 
@@ -431,7 +466,7 @@ def combine(specs: Sequence[CondaSpec]) -> Combined | Clash:
         if s.version is not None and all(d.version != s.version for d in distinct):
             distinct.append(s)
     version = conjoin(s.version for s in distinct)
-    if len(distinct) > 1 and is_empty(version):
+    if len(distinct) > 1 and not has_release(version):
         return Clash("version", _empty_core(distinct), _version_reason(_empty_core(distinct)))
     version = simplify(version)
     channel = next((s.channel for s in specs if s.channel), None)
@@ -473,7 +508,7 @@ def _empty_core(specs: Sequence[CondaSpec]) -> tuple[CondaSpec, ...]:
     """The first pair whose versions already exclude each other, else all of them."""
     for i, a in enumerate(specs):
         for b in specs[i + 1:]:
-            if is_empty(conjoin([a.version, b.version])):
+            if not has_release(conjoin([a.version, b.version])):
                 return (a, b)
     return tuple(specs)
 
@@ -502,6 +537,31 @@ def _assemble(name: str, version: str | None, build: str | None, channel: str | 
     return text + attributes
 
 
+def _dnf_terms(text: str) -> list[list[str]]:
+    """A canonical version spec as a disjunction of conjunctions (lists of atoms)."""
+    text = _strip_parens(text)
+    disjuncts = _split_top(text, "|")
+    if len(disjuncts) > 1:
+        return [term for d in disjuncts for term in _dnf_terms(d)]
+    terms: list[list[str]] = [[]]
+    for part in _split_top(text, ","):
+        factor = _dnf_terms(part) if part.startswith("(") else [[part]]
+        terms = [t + f for t in terms for f in factor]
+    return terms
+
+
+def without_parentheses(version: str) -> str:
+    """``(1.26.*|==2.0),<2`` as ``1.26.*,<2|==2.0,<2``: the same versions, no parentheses.
+
+    conda's own spec parser (and conda-lock's copy of it) reads a parenthesised group in a
+    match spec's version as nothing or rejects it, so the merged text never holds one.
+    ``,`` binds tighter than ``|`` in conda's grammar, so the distributed form means the same.
+    """
+    if "(" not in version:
+        return version
+    return "|".join(",".join(dict.fromkeys(t)) for t in _dnf_terms(version))
+
+
 def render(name: str, version: str | None, build: str | None, channel: str | None,
            attributes: str = "") -> str:
     """The usual conda spelling: ``numpy=1.2``, ``numpy>=1,<2``, ``numpy 1.2.* py*``.
@@ -510,6 +570,8 @@ def render(name: str, version: str | None, build: str | None, channel: str | Non
     without a space, as people write them; anything else uses rattler's canonical form.
     """
     prefix = f"{channel}::" if channel else ""
+    if version is not None:
+        version = without_parentheses(version)
     if build or attributes or version is None:
         return prefix + _assemble(name, version, build, None, attributes)
     if _is_prefix_atom(version):

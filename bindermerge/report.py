@@ -90,6 +90,7 @@ class Reporter:
             doc["written"] = written
             doc["exit_code"] = code
             doc["summary"] = summary
+            doc["ok"] = code == 0
             if self.diff_text is not None:
                 doc["diff"] = self.diff_text
             print(json.dumps(doc, indent=2, sort_keys=True))

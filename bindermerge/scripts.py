@@ -186,6 +186,8 @@ def _is_shell_handoff(line: str) -> bool:
     if not (_EXEC_FIRST.match(line) and _HANDOFF_ARGS.search(line)):
         return False
     code = _strip_quoted(line)
+    # A trailing comment or command terminator changes nothing.
+    code = re.sub(r"\s+#.*$", "", code).rstrip().removesuffix(";").rstrip()
     # A pipeline, a background job or a command list runs exec in a subshell or not at all.
     return not re.search(r"\||&(?!>)|;|&&", re.sub(r"[0-9]*>&[0-9-]+|&>", "", code))
 
@@ -245,6 +247,8 @@ def lint_start(script: Script) -> list[Finding]:
         return found
     handoffs = [(n, line) for n, line in lines if _HANDOFF_ARGS.search(line) and "exec" in line]
     good = [(n, line) for n, line in handoffs if _is_shell_handoff(line)]
+    if good and all(re.match(r"exit(\s+\S+)?\s*;?\s*$", line) for n, line in lines if n > good[-1][0]):
+        return found  # only an `exit` nobody reaches follows the hand-off
     if good:
         n, line = good[-1]
         found.append(

@@ -135,10 +135,10 @@ def test_identical_specs_keep_their_text():
 @pytest.mark.parametrize(
     ("version", "xy"),
     [("3.11.*", "3.11"), ("==3.7.6", "3.7"), ("3.11.*,>=3.11.1", "3.11"), (">=3.10", None),
-     ("3.*", None), (">=3.11.1,<3.12", None), (None, None)],
+     ("3.*", None), (">=3.11.1,<3.12", "3.11"), (">=3.11,<3.12.0a0", "3.11"), (None, None)],
 )
 def test_pinned_minor(version, xy):
-    # ">=3.11.1,<3.12" admits 3.12.0rc1 in conda's order: not a pin.
+    # ">=3.11.1,<3.12" admits 3.12.0rc1 in conda's order, but every release it admits is 3.11.
     assert cs.pinned_minor(version) == xy
 
 
@@ -213,11 +213,30 @@ def test_a_version_satisfies_the_merge_exactly_when_it_satisfies_every_input(vsp
     for v in _probes(specs, versions):
         every = all(cs.allows(s.version, v) for s in specs)
         if isinstance(r, cs.Clash):
-            assert not every, f"{v} satisfies every input, yet the merge says no version does"
+            # A clash means no *release* fits: pre-release-only solutions are conflicts too.
+            from rattler import Version
+
+            release = cs._is_release(Version(str(v)))
+            assert not (every and release), f"{v} satisfies every input, yet the merge says no release does"
         else:
             assert cs.allows(r.version, v) == every, (v, r.version)
             # ...and the text written to environment.yml means the same (rattler reads it back).
             assert cs.allows(cs.parse_spec(r.text, origin()).version, v) == every, (v, r.text)
+
+
+@LAW
+@given(_VSPEC, st.lists(_VERSION, max_size=30))
+def test_release_witness_is_a_release_the_spec_admits(vspec, versions):
+    s = _valid(vspec)
+    assume(s is not None and s.version is not None)
+    from rattler import Version
+
+    w = cs.release_witness(s.version)
+    if w is None:
+        assert not any(cs.allows(s.version, v) and cs._is_release(Version(str(v)))
+                       for v in _probes([s], versions))
+    else:
+        assert cs.allows(s.version, w) and cs._is_release(Version(w))
 
 
 @LAW
@@ -260,3 +279,15 @@ def test_render_round_trips_through_rattler(text):
     s = spec(text)
     out = cs.render(s.name, s.version, s.build, s.channel, s.attributes)
     assert spec(out).canonical() == s.canonical()
+
+
+def test_a_merged_disjunction_is_written_without_parentheses():
+    """conda's parser (conda-lock's copy) reads ``numpy (a|b)`` as plain numpy: never write it."""
+    from conda_lock._vendor.conda.models.match_spec import MatchSpec
+
+    r = combined("numpy=1.26|2.0", "numpy<2")
+    assert isinstance(r, cs.Combined) and "(" not in r.text
+    conda = MatchSpec(r.text)
+    for v, ok in [("1.26.4", True), ("2.0", False), ("1.25", False)]:
+        assert conda.match({"name": "numpy", "version": v, "build": "0", "build_number": 0}) == ok, v
+        assert cs.allows(r.version, v) == ok, v

@@ -200,7 +200,8 @@ def test_runtime_and_environment_python_conflict(make_source):
 @pytest.mark.parametrize(
     ("deps", "expected"),
     [(["python 3.11.*"], "python=3.11"),
-     (["python>=3.10", "python<3.12,>=3.11.0"], "python>=3.11.0,<3.12"),
+     # every release >=3.11.0,<3.12 admits is 3.11: the pin makes repo2docker pick 3.11, not 3.10
+     (["python>=3.10", "python<3.12,>=3.11.0"], "python=3.11,>=3.11.0,<3.12"),
      (["python=3.11", "python>=3.11.2"], "python=3.11,>=3.11.2"),
      (["conda-forge::python=3.11"], "python=3.11")],
 )
@@ -494,3 +495,20 @@ def test_corpus_environments_alone_and_in_pairs(tmp_path):
                 assert info["python_version"] in pins, (group, pins, info["python_version"])
     assert sum(kind == "merged" for kind, _ in outcomes) > len(outcomes) // 2
 
+
+
+def test_flow_style_yaml_that_libyaml_refuses(make_source):
+    """YAML 1.2 that repo2docker reads (``::`` in a flow sequence) merges like block style."""
+    a = make_source("a", {"environment.yml": "channels: [https://conda.anaconda.org/conda-forge]\n"
+                                             "dependencies: [python=3.11, conda-forge::numpy]\n"})
+    result = merge([a])
+    assert result.ok
+    text = result.file("environment.yml").content.decode()
+    assert "  - python=3.11  # from a\n  - conda-forge::numpy  # from a\n" in text
+
+
+def test_top_level_alias_is_refused(make_source):
+    a = make_source("a", {"environment.yml": "dependencies: &d\n  - numpy\nextra: *d\n"})
+    with pytest.raises(InputError) as info:
+        merge([a])
+    assert str(info.value).startswith(f"{a}/environment.yml:3:") and "alias" in str(info.value)

@@ -142,3 +142,37 @@ def test_force_does_not_keep_hand_edits_to_a_lock(sources, tmp_path, cli):
     assert cli(*sources, "-o", out, "--lock", "--lock-backend", "rattler").code == 2  # edited: refused
     assert cli(*sources, "-o", out, "--lock", "--lock-backend", "rattler", "--force").code == 0
     assert (out / "environment.yml").read_bytes() == pristine
+
+
+def test_a_pinned_environment_locks_again(sources, tmp_path, cli, make_source):
+    """Build strings (`numpy=1.26.4=py311h..._0`) reach rattler the way conda reads them."""
+    out = tmp_path / "binder"
+    assert cli(*sources, "-o", out, "--lock", "--lock-backend", "rattler", "--lock-pip", "no").code == 0
+    again = make_source("pinned", {"environment.yml": (out / "environment.yml").read_text()})
+    r = cli(again, "-o", tmp_path / "again", "--lock", "--lock-backend", "rattler", "--lock-pip", "no")
+    assert r.code == 0, r.err
+
+
+def test_no_channel_locks_against_conda_forge(make_source, tmp_path, cli, monkeypatch):
+    import bindermerge.lock as lock
+
+    seen = {}
+
+    def fake_lock(spec, **kwargs):
+        seen["channels"] = spec.channels
+        raise lock.ChannelUnreachableError("conda-forge", "offline")
+
+    monkeypatch.setattr(lock, "lock_environment", fake_lock)
+    a = make_source("a", {"environment.yml": "dependencies:\n  - numpy\n"})
+    r = cli(a, "-o", tmp_path / "binder", "--lock")
+    assert seen["channels"] == ("conda-forge",)
+    assert r.code == 2 and "conda-forge" in r.err
+
+
+def test_json_of_an_unsolvable_lock_is_not_ok(make_source, channel, tmp_path, cli):
+    import json
+
+    a = make_source("old", {"environment.yml": f"channels:\n  - {channel.url}\ndependencies:\n  - python=3.10\n  - numpy>=2\n"})
+    r = cli(a, "-o", tmp_path / "binder", "--lock", "--lock-backend", "rattler", "--json")
+    doc = json.loads(r.out)
+    assert r.code == 1 and doc["ok"] is False and doc["exit_code"] == 1 and doc["written"] is False

@@ -439,3 +439,14 @@ def test_python_script_gets_python_advice(tmp_path, make_source):
     )
     (w,) = [w for w in result.warnings if w.code == "script-moved-path"]
     assert "os.path.dirname(__file__)" in w.message
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ['exec "$@";\n', 'exec "$@"  # hand over; done\n', 'exec "$@"\nexit 0\n'],
+)
+def test_start_lint_accepts_harmless_endings(make_source, tail):
+    from bindermerge.pipeline import merge
+
+    a = make_source("a", {"start": "#!/bin/bash\nexport A=1\n" + tail})
+    assert not [w for w in merge([a]).warnings if w.code.startswith("start-")]

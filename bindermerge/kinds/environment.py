@@ -151,12 +151,14 @@ def compose(text: str, origin: Origin) -> Any:
         try:
             from ruamel.yaml.cyaml import CSafeLoader
         except ImportError:  # no C parser installed: the round-trip composer, same nodes
-            from ruamel.yaml import YAML
-
-            return YAML(typ="rt").compose(text)
+            return _compose_rt(text)
         loader = CSafeLoader(text)
         try:
             return loader.get_single_node()
+        except MarkedYAMLError:
+            # libyaml speaks YAML 1.1 and refuses some 1.2 documents repo2docker reads
+            # (``[python=3.11, conda-forge::numpy]``): the round-trip composer decides.
+            return _compose_rt(text)
         finally:
             loader.dispose()
     except MarkedYAMLError as exc:
@@ -167,6 +169,12 @@ def compose(text: str, origin: Origin) -> Any:
     except YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"invalid YAML: {first}", origin) from None
+
+
+def _compose_rt(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="rt").compose(text)
 
 
 def _reject_templates(text: str, origin: Origin) -> None:
@@ -421,6 +429,14 @@ class _Parser:
 
     def _as_written(self, line: int, node: Any) -> str:
         """A top-level entry as the source wrote it (the lines from its key to its value's end)."""
+        if node.start_mark.line + 1 < line:
+            # The value is an alias (``key: *anchor``) of something written earlier: copied
+            # alone, the entry would name an anchor the merged file does not define.
+            raise InputError(
+                "this entry is a YAML alias of an earlier value; write the value out so it "
+                "can be carried into the merged file",
+                self.at(line),
+            )
         end = node.end_mark.line + (1 if node.end_mark.column > 0 else 0)
         block = self.lines[line - 1: max(end, line)]
         while len(block) > 1 and (not block[-1].strip() or block[-1].lstrip().startswith("#")):

@@ -82,6 +82,14 @@ def lock_result(
     spec = spec_from_environment(env.content.decode("utf-8"))
     platforms = tuple(dict.fromkeys(platforms))
     warnings: list[MergeWarning] = []
+    if not [c for c in spec.channels if c != "nodefaults"]:
+        # repo2docker's .condarc lists conda-forge: what such a file is installed from.
+        spec = dataclasses.replace(spec, channels=(*spec.channels, "conda-forge"))
+        warnings.append(MergeWarning(
+            "lock-default-channel",
+            "the merged environment.yml names no channel: locked against conda-forge, the "
+            "channel repo2docker's conda uses for it; add 'channels: [conda-forge]' to say so",
+        ))
     pin_pip, index = _pin_pip(spec, lock_pip, warnings)
     wanted = input_hash(spec, platforms=platforms, backend=backend, lock_pip=pin_pip)  # type: ignore[arg-type]
     names = [ENVIRONMENT, LOCKFILE, *(f"conda-{p}.lock" for p in platforms)]
@@ -94,6 +102,9 @@ def lock_result(
                 spec, platforms=platforms, backend=backend, lock_pip=pin_pip  # type: ignore[arg-type]
             )
         files = dict(locked.files)
+        # The pinned file names its sources like every other generated file.
+        first_line = env.content.split(b"\n", 1)[0] + b"\n"
+        files[ENVIRONMENT] = first_line + files[ENVIRONMENT]
         warnings += [
             MergeWarning("lock", w) for w in locked.warnings if not w.startswith("pip entries are not locked")
         ]

@@ -36,6 +36,12 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
+# conda's `defaults` is not a conda.anaconda.org channel (where rattler would look for it).
+DEFAULTS = {
+    "defaults": ["https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r"],
+}
+
+
 def _culprit(channels: list[str], message: str) -> str:
     """The channel a gateway error is about: rattler names its URL in the message."""
     import rattler
@@ -60,8 +66,17 @@ def _solve_platform(request: LockRequest, platform: str, gateway: Gateway) -> li
         SolverError,
     )
 
-    channels = [c.env_replaced_url() for c in request.spec.channels]
-    specs = request.solver_specs(platform)
+    channels = [
+        url
+        for c in request.spec.channels
+        for url in DEFAULTS.get(c.env_replaced_url(), [c.env_replaced_url()])
+    ]
+    try:
+        # conda-lock writes exact versions as conda reads them (`numpy 1.26.4 py311h..._0`);
+        # rattler's lenient parser reads them the same way, its strict one refuses them.
+        specs = [rattler.MatchSpec(s) for s in request.solver_specs(platform)]
+    except InvalidMatchSpecError as exc:
+        raise LockError(f"invalid match spec: {exc}") from exc
     virtuals = [
         rattler.GenericVirtualPackage(
             rattler.PackageName(name), rattler.Version(version), rattler.BuildString(build)
