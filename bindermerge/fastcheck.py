@@ -41,19 +41,14 @@ def parse_simple_argv(argv: list[str]) -> dict[str, object] | None:
                 key, value = a.split("=", 1)
             elif a.startswith("-o") and len(a) > 2:
                 key, value = "-o", a[2:]
+            if (key in _VALUE_FLAGS or key in _LIST_FLAGS) and value is None:
+                i += 1
+                if i >= len(args):
+                    return None
+                value = args[i]
             if key in _VALUE_FLAGS:
-                if value is None:
-                    i += 1
-                    if i >= len(args):
-                        return None
-                    value = args[i]
                 opts[_VALUE_FLAGS[key]] = value
             elif key in _LIST_FLAGS:
-                if value is None:
-                    i += 1
-                    if i >= len(args):
-                        return None
-                    value = args[i]
                 opts.setdefault(_LIST_FLAGS[key], []).append(value)  # type: ignore[union-attr]
             elif key in _BOOL_FLAGS and value is None:
                 opts[_BOOL_FLAGS[key]] = True
