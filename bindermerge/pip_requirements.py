@@ -136,7 +136,12 @@ class _Parser:
             raise InputError(f"include {target!r} leaves the source directory", origin)
         rel = posixpath.normpath(posixpath.join(posixpath.dirname(file.name), target))
         if rel == ".." or rel.startswith("../"):
-            raise InputError(f"include {target!r} leaves the source directory", origin)
+            # The merged output holds only binder files (and --check digests only those).
+            raise InputError(
+                f"include {target!r} leaves the source's binder directory, whose files are all "
+                "bindermerge merges; copy its lines into this file",
+                origin,
+            )
         if rel in stack:
             raise InputError(f"include cycle: {' -> '.join((*stack, rel))}", origin)
         included = self.view.get(rel) if self.view is not None else None
