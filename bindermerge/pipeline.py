@@ -117,8 +117,10 @@ def merge(
     ctx = MergeContext(options=options, source_names=tuple(s.name for s in opened))
     ctx.fragments = {k: [] for k in KINDS}
 
+    read: list[tuple[str, list[SourceFile]]] = []
     for src in opened:
         files = src.files()
+        read.append((src.name, files))
         view = _View(src.name, files)
         deferred: list[SourceFile] = []
         for f in files:
@@ -145,7 +147,7 @@ def merge(
 
     _check_unique_paths(outputs)
     _warn_ignored(outputs, ctx)
-    digest = digest_inputs(opened, options.digest_items(), __version__)
+    digest = digest_inputs(read, options.digest_items(), __version__)
     return MergeResult(
         files=sorted(outputs, key=lambda f: f.path),
         conflicts=sorted(ctx.conflicts, key=_conflict_order),

@@ -12,7 +12,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Iterable, Protocol, Sequence
 
 from . import walk
 from .errors import InputError
@@ -138,15 +138,17 @@ def open_source(spec: str, *, name: str | None = None) -> LocalSource:
 unique_names = walk.unique_names
 
 
-def digest_inputs(sources: Iterable[LocalSource], options: dict[str, object], version: str) -> str:
+def digest_inputs(
+    sources: Iterable[tuple[str, Sequence[SourceFile]]], options: dict[str, object], version: str
+) -> str:
     """A sha256 over everything that decides the output: version, options, every input byte.
 
     Recorded in the output's manifest; :func:`bindermerge.walk.digest_directories` computes
     the same value from disk for the fast ``--check`` path.
     """
     d = walk.Digest(version, options)
-    for src in sources:
-        d.source(src.name)
-        for f in src.files():
+    for name, files in sources:  # the files already read for the merge: no second read
+        d.source(name)
+        for f in files:
             d.file(f.name, f.executable, f.data)
     return d.hexdigest()
