@@ -58,7 +58,7 @@ def _merge_impl(
     lock_pip: str = "auto",
 ) -> int:
     from . import output as out
-    from .errors import BinderMergeError, InputError
+    from .errors import BinderMergeError
     from .pipeline import merge
     from .report import Reporter
 
@@ -80,13 +80,11 @@ def _merge_impl(
         return rep.error(BinderMergeError(f"{output}: {where}"))
     try:
         result = merge(sources, on_conflict=on_conflict, name=name, fold=not no_fold)  # type: ignore[arg-type]
-    except InputError as exc:
-        return rep.error(exc)
-    except BinderMergeError as exc:
+    except BinderMergeError as exc:  # InputError and the rest: one line, exit 2
         return rep.error(exc)
 
     if lock_platforms is not None and result.ok:
-        from .lock import ChannelUnreachableError, LockError, UnsatisfiableError
+        from .lock import UnsatisfiableError
         from .lock.apply import StaleLock, lock_result, sources_of
 
         try:
@@ -97,21 +95,16 @@ def _merge_impl(
         except StaleLock as exc:
             rep.findings(result)
             return rep.finish(result, EXIT_CONFLICT, f"out of date: {exc}")
-        except InputError as exc:
-            return rep.error(exc)
         except UnsatisfiableError as exc:
             env = result.file("environment.yml")
-            involved = [s for s in exc.specs if _spec_name(s) in exc.explanation]
-            who = sources_of(env.content.decode() if env else "", involved or exc.specs)
+            who = sources_of(env.content.decode() if env else "", exc.specs, exc.explanation)
             rep.findings(result)
             by = f"; packages asked for by {', '.join(who)}" if who else ""
             return rep.finish(
                 result, EXIT_CONFLICT,
                 f"the merged environment cannot be solved for {exc.platform}{by}:\n{exc.explanation}",
             )
-        except ChannelUnreachableError as exc:
-            return rep.error(exc)
-        except LockError as exc:
+        except BinderMergeError as exc:  # bad input, unreachable channel, no solver: exit 2
             return rep.error(exc)
 
     rep.findings(result)
@@ -146,18 +139,9 @@ def _merge_impl(
     )
 
 
-def _spec_name(spec: str) -> str:
-    import re
-
-    return re.split(r"[\s=<>!~\[]", spec.split("::")[-1], maxsplit=1)[0]
-
-
 def _explain_impl(directory: Path, as_json: bool) -> int:
-    try:
-        from .repo2docker_rules import explain
-    except ImportError:  # pragma: no cover - the table lands with the scripts issue
-        print("bindermerge: explain is not available in this build", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    from .repo2docker_rules import explain
+
     if not directory.is_dir():
         print(f"error: {directory}: not a directory", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -296,15 +296,6 @@ class MergedPip:
     requirements: list[MergedRequirement] = field(default_factory=list)
     constraints: list[MergedRequirement] = field(default_factory=list)
 
-    def names(self) -> list[str]:
-        """Canonical names of the merged requirements (not constraints)."""
-        out = []
-        for r in self.requirements:
-            m = re.match(r"^(-e\s+)?([A-Za-z0-9][A-Za-z0-9._-]*)", r.text)
-            if m and not _URL.match(r.text.removeprefix("-e ")):
-                out.append(canonicalize_name(m.group(2)))
-        return out
-
 
 def merge_fragments(
     fragments: Sequence[PipFragment], ctx: MergeContext, *, kind: str, file: str

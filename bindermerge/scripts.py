@@ -117,7 +117,7 @@ def parse_script(file: SourceFile) -> Script:
     return Script(
         origin=file.origin,
         data=data,
-        had_crlf=b"\r\n" in file.data,
+        had_crlf=file.had_crlf,
         had_bom=file.data.startswith(b"\xef\xbb\xbf"),
         shebang=read_shebang(data),
         mode=file.mode,

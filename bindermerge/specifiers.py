@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
+from packaging.specifiers import Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 _OP_RANK = {"===": 0, "==": 1, "~=": 2, ">=": 3, ">": 4, "<=": 5, "<": 6, "!=": 7}
@@ -188,11 +188,3 @@ def _candidates(specs: Sequence[Specifier]) -> list[Version]:
             make(rel, f"{letter}{num + 1}")
             make(rel, f"{letter}{num}.post1")
     return sorted(out)
-
-
-def parse_specifier_set(text: str) -> SpecifierSet:
-    """Parse a comma-separated specifier set, raising ValueError with packaging's message."""
-    try:
-        return SpecifierSet(text)
-    except InvalidSpecifier as exc:
-        raise ValueError(str(exc)) from None

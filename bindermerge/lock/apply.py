@@ -196,17 +196,25 @@ def _reuse(out_dir: Path, names: Sequence[str], wanted: str) -> dict[str, bytes]
     return files
 
 
-def sources_of(env_text: str, specs: Sequence[str]) -> list[str]:
-    """Which sources asked for the packages a solver names, read from the ``# from`` comments."""
+def spec_name(spec: str) -> str:
+    """The package a conda spec names (``conda-forge::numpy>=1`` -> ``numpy``)."""
+    return re.split(r"[\s=<>!~\[#]", spec.split("::")[-1], maxsplit=1)[0]
+
+
+def sources_of(env_text: str, specs: Sequence[str], explanation: str = "") -> list[str]:
+    """Which sources asked for the packages a solver names, read from the ``# from`` comments.
+
+    With the solver's ``explanation``, only the specs whose package it mentions count (when
+    it mentions none, all of them do).
+    """
+    involved = [s for s in specs if spec_name(s) in explanation] if explanation else []
     found: list[str] = []
-    for spec in specs:
-        name = re.split(r"[\s=<>!~\[]", spec.split("::")[-1], maxsplit=1)[0]
+    for name in map(spec_name, involved or specs):
         for line in env_text.splitlines():
             item = line.strip()
-            if not item.startswith("- "):
+            if not item.startswith("- ") or "# from " not in item:
                 continue
-            dep = item[2:].split("::")[-1]
-            if re.split(r"[\s=<>!~\[#]", dep, maxsplit=1)[0] == name and "# from " in item:
+            if spec_name(item[2:]) == name:
                 for src in item.split("# from ", 1)[1].split(";")[0].split(","):
                     src = src.strip()
                     if src and src not in found:
