@@ -12,16 +12,16 @@ Names are imported lazily so that ``import bindermerge`` stays cheap for the com
 
 from __future__ import annotations
 
-from ._version import __version__
+from bindermerge._version import __version__
 
 # Not ``typing.TYPE_CHECKING``: importing typing costs the fast --check path several ms.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from .errors import BinderMergeError, InputError, OutputError
-    from .model import Conflict, MergeWarning, Origin, OutputFile
-    from .pipeline import MergeResult, merge
+    from bindermerge.errors import BinderMergeError, InputError, OutputError
+    from bindermerge.model import Conflict, MergeWarning, Origin, OutputFile
+    from bindermerge.pipeline import MergeResult, merge
 
 __all__ = [
     "__version__",

@@ -1,3 +1,3 @@
-from .cli import main
+from bindermerge.cli.main import main
 
 main()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from ._version import __version__
-from .walk import option_items
-from .model import Conflict, MergeWarning, OnConflict, Origin, OutputFile
+from bindermerge._version import __version__
+from bindermerge.sources.walk import option_items
+from bindermerge.model import Conflict, MergeWarning, OnConflict, Origin, OutputFile
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ The command line turns it into exit code 2 without a traceback.
 
 from __future__ import annotations
 
-from .model import Origin
+from bindermerge.model import Origin
 
 
 class BinderMergeError(Exception):

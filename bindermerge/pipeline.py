@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ._version import __version__
-from .context import MergeContext, MergeOptions
-from .errors import InputError
-from .model import Conflict, MergeWarning, OnConflict, OutputFile
-from .sources import LocalSource, SourceFile, digest_inputs, open_source, unique_names
+from bindermerge._version import __version__
+from bindermerge.context import MergeContext, MergeOptions
+from bindermerge.errors import InputError
+from bindermerge.model import Conflict, MergeWarning, OnConflict, OutputFile
+from bindermerge.sources.local import LocalSource, SourceFile, digest_inputs, open_source, unique_names
 
 
 @dataclass
@@ -43,7 +43,7 @@ class MergeResult:
 
     def write(self, directory: str | Path, *, force: bool = False) -> None:
         """Write the merged directory atomically (see :func:`bindermerge.output.write_output`)."""
-        from .output import write_output
+        from bindermerge.output.write import write_output
 
         if not self.ok:
             raise ValueError("refusing to write a merge with unresolved conflicts")
@@ -105,7 +105,7 @@ def merge(
     Raises :class:`bindermerge.errors.InputError` for any input that cannot be read or
     parsed; the message names the file and line.
     """
-    from .registry import FALLBACK, KINDS
+    from bindermerge.registry import FALLBACK, KINDS
 
     items = list(sources)
     opened: list[LocalSource] = [s for s in items if isinstance(s, LocalSource)]
@@ -165,7 +165,7 @@ def _conflict_order(c: Conflict) -> tuple[str, str]:
 
 def _warn_ignored(outputs: Sequence[OutputFile], ctx: MergeContext) -> None:
     """Warn about every output file repo2docker would not read (the table in repo2docker_rules)."""
-    from .repo2docker_rules import ignored_in_binder_dir
+    from bindermerge.repo2docker.rules import ignored_in_binder_dir
 
     top = {f.path: f.content for f in outputs if "/" not in f.path}
     for name, reason in ignored_in_binder_dir(top):

@@ -7,9 +7,9 @@ The fallback kind takes every file no other kind recognised.
 
 from __future__ import annotations
 
-from .kinds import FileKind, apt, auxiliary, refused, requirements, runtime
-from .kinds import install_r, julia_project, postbuild, root_files, start
-from .kinds import environment
+from bindermerge.kinds import FileKind, apt, auxiliary, refused, requirements, runtime
+from bindermerge.kinds import install_r, julia_project, postbuild, root_files, start
+from bindermerge.kinds import environment
 
 KINDS: dict[str, FileKind] = {
     refused.NAME: refused,  # type: ignore[dict-item]

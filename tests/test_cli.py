@@ -117,7 +117,7 @@ def test_check(cli, two, tmp_path):
 
 
 def test_fast_check_decides_without_merging(two, tmp_path, monkeypatch):
-    from bindermerge import fastcheck
+    from bindermerge.cli import fastcheck
 
     out = tmp_path / "binder"
     assert run_process(*two, "-o", out).code == 0

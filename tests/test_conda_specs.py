@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from bindermerge import conda_specs as cs
+from bindermerge.specs import conda as cs
 from bindermerge.errors import InputError
 from bindermerge.kinds.environment import R2D_PYTHON
 from bindermerge.model import Origin

@@ -19,7 +19,7 @@ from bindermerge.errors import InputError
 from bindermerge.kinds import environment as env
 from bindermerge.model import Origin
 from bindermerge.pipeline import merge
-from bindermerge.sources import SourceFile
+from bindermerge.sources.local import SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "environment"
 GOLDEN = Path(__file__).parent / "golden" / "environment"

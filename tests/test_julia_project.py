@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bindermerge import julia_compat as jc
+from bindermerge.specs import julia as jc
 from bindermerge.errors import InputError
 from bindermerge.pipeline import merge
 

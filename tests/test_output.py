@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from bindermerge import output
+from bindermerge.output import write as output
 from bindermerge.errors import OutputError
 from bindermerge.pipeline import merge
 from conftest import tree_bytes

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bindermerge import repo2docker_rules as rules
-from bindermerge.repo2docker_rules import (
+from bindermerge.repo2docker import rules
+from bindermerge.repo2docker.rules import (
     DEFAULT_PYTHON,
     Explanation,
     explain,

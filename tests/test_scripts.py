@@ -16,7 +16,7 @@ from typing import Sequence
 
 import pytest
 
-from bindermerge import scripts
+from bindermerge.scripts import lint as scripts
 from bindermerge._version import __version__
 from bindermerge.model import Origin
 from bindermerge.pipeline import MergeResult, merge

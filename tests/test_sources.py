@@ -8,7 +8,7 @@ import pytest
 
 from bindermerge.errors import InputError
 from bindermerge.pipeline import load_sources, merge
-from bindermerge.sources import open_source, unique_names
+from bindermerge.sources.local import open_source, unique_names
 
 
 def test_binder_dir_order(make_source):

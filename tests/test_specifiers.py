@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.version import Version
 
-from bindermerge import specifiers
+from bindermerge.specs import pep440 as specifiers
 
 releases = st.lists(st.integers(0, 4), min_size=1, max_size=3).map(lambda r: ".".join(map(str, r)))
 suffixes = st.sampled_from(["", "", "", "a1", "rc2", ".post1", ".dev0", "+local.1"])

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol, Sequence
 
-from ..context import MergeContext
-from ..model import OutputFile
-from ..sources import SourceFile
+from bindermerge.context import MergeContext
+from bindermerge.model import OutputFile
+from bindermerge.sources.local import SourceFile
 
 
 class SourceView(Protocol):

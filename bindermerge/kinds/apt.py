@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..context import MergeContext
-from ..errors import InputError
-from ..model import Origin, OutputFile
-from ..sources import SourceFile
+from bindermerge.context import MergeContext
+from bindermerge.errors import InputError
+from bindermerge.model import Origin, OutputFile
+from bindermerge.sources.local import SourceFile
 
 NAME = "apt"
 FILE = "apt.txt"

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..context import MergeContext
-from ..layout import source_folders
-from ..model import Origin, OutputFile
-from ..sources import SourceFile
+from bindermerge.context import MergeContext
+from bindermerge.render.layout import source_folders
+from bindermerge.model import Origin, OutputFile
+from bindermerge.sources.local import SourceFile
 
 NAME = "auxiliary"
 

@@ -34,15 +34,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from .. import conda_specs
-from .. import pip_requirements as pip
-from .. import repo2docker_rules as r2d_rules
-from ..conda_pip_names import pypi_names
-from ..context import MergeContext
-from ..errors import InputError
-from ..model import Origin, OutputFile
-from ..sources import SourceFile
-from .runtime import Runtime
+from bindermerge.specs import conda as conda_specs
+from bindermerge.specs import pip as pip
+from bindermerge.repo2docker import rules as r2d_rules
+from bindermerge.specs.conda_pip_names import pypi_names
+from bindermerge.context import MergeContext
+from bindermerge.errors import InputError
+from bindermerge.model import Origin, OutputFile
+from bindermerge.sources.local import SourceFile
+from bindermerge.kinds.runtime import Runtime
 
 NAME = "environment"
 FILE = "environment.yml"

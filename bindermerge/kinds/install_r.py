@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..walk import printable
-from ..context import MergeContext, normalise_text
-from ..layout import source_folders
-from ..model import Origin, OutputFile
-from ..scripts import moved_files, moved_references
-from ..sources import SourceFile
-from . import runtime
+from bindermerge.sources.walk import printable
+from bindermerge.context import MergeContext, normalise_text
+from bindermerge.render.layout import source_folders
+from bindermerge.model import Origin, OutputFile
+from bindermerge.scripts.lint import moved_files, moved_references
+from bindermerge.sources.local import SourceFile
+from bindermerge.kinds import runtime
 
 NAME = "install_r"
 FILE = "install.R"

@@ -24,13 +24,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Sequence
 
-from .. import julia_compat
-from ..context import MergeContext, normalise_text
-from ..errors import InputError
-from ..layout import source_folders
-from ..model import Origin, OutputFile
-from ..scripts import OUTPUT_DIR_NAME
-from ..sources import SourceFile
+from bindermerge.specs import julia as julia_compat
+from bindermerge.context import MergeContext, normalise_text
+from bindermerge.errors import InputError
+from bindermerge.render.layout import source_folders
+from bindermerge.model import Origin, OutputFile
+from bindermerge.scripts.lint import OUTPUT_DIR_NAME
+from bindermerge.sources.local import SourceFile
 
 NAME = "julia_project"
 FILE = "Project.toml"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import NoReturn, Sequence
 
-from ..context import MergeContext
-from ..errors import InputError
-from ..model import OutputFile
-from ..sources import SourceFile
+from bindermerge.context import MergeContext
+from bindermerge.errors import InputError
+from bindermerge.model import OutputFile
+from bindermerge.sources.local import SourceFile
 
 NAME = "refused"
 

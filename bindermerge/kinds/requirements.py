@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .. import pip_requirements as pip
-from ..context import MergeContext
-from ..model import OutputFile
-from ..sources import SourceFile
+from bindermerge.specs import pip as pip
+from bindermerge.context import MergeContext
+from bindermerge.model import OutputFile
+from bindermerge.sources.local import SourceFile
 
 NAME = "requirements"
 FILE = "requirements.txt"

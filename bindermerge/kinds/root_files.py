@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..context import MergeContext
-from ..errors import InputError
-from ..model import OutputFile
-from ..scripts import config_is_binder_dir
-from ..sources import SourceFile
-from . import auxiliary
-from .auxiliary import AuxFile
+from bindermerge.context import MergeContext
+from bindermerge.errors import InputError
+from bindermerge.model import OutputFile
+from bindermerge.scripts.lint import config_is_binder_dir
+from bindermerge.sources.local import SourceFile
+from bindermerge.kinds import auxiliary
+from bindermerge.kinds.auxiliary import AuxFile
 
 NAME = "root_files"
 FILES = ("setup.py", "pyproject.toml", "DESCRIPTION")

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .. import templates
-from ..context import MergeContext
-from ..layout import source_folders
-from ..model import OutputFile
-from ..scripts import Script, lint_start, lint_each, parse_script
-from ..sources import SourceFile
+from bindermerge.render import templates
+from bindermerge.context import MergeContext
+from bindermerge.render.layout import source_folders
+from bindermerge.model import OutputFile
+from bindermerge.scripts.lint import Script, lint_start, lint_each, parse_script
+from bindermerge.sources.local import SourceFile
 
 NAME = "start"
 FILE = "start"

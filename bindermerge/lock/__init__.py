@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..errors import BinderMergeError
-from .hashing import compute_input_hash, stored_input_hash
+from bindermerge.errors import BinderMergeError
+from bindermerge.lock.hashing import compute_input_hash, stored_input_hash
 
 Backend = Literal["auto", "conda-lock", "rattler"]
 BACKENDS: tuple[Backend, ...] = ("auto", "conda-lock", "rattler")
@@ -212,7 +212,7 @@ def lock_environment(
     """
     import tempfile
 
-    from . import render
+    from bindermerge.lock import render
 
     platforms = tuple(dict.fromkeys(platforms))
     if not platforms:
@@ -273,12 +273,12 @@ def lock_environment(
         warnings.extend(request.warnings)
         try:
             if chosen == "conda-lock":
-                from . import condalock_backend
+                from bindermerge.lock import condalock_backend
 
                 assert exe is not None
                 lockfile = condalock_backend.solve(request, conda_exe=exe)
             else:
-                from . import rattler_backend
+                from bindermerge.lock import rattler_backend
 
                 lockfile = rattler_backend.solve(request)
         finally:
@@ -304,7 +304,7 @@ def _choose_backend(
     """Resolve ``auto`` and find the executable for ``conda-lock`` (never downloading one)."""
     if backend == "rattler":
         return "rattler", None
-    from . import condalock_backend
+    from bindermerge.lock import condalock_backend
 
     exe = condalock_backend.find_conda(conda_exe)
     if exe is not None:

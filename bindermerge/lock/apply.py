@@ -12,14 +12,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from ..errors import InputError
-from ..model import MergeWarning, OutputFile
-from ..walk import lock_digest
-from .hashing import stored_input_hash
+from bindermerge.errors import InputError
+from bindermerge.model import MergeWarning, OutputFile
+from bindermerge.sources.walk import lock_digest
+from bindermerge.lock.hashing import stored_input_hash
 
 if TYPE_CHECKING:
-    from ..pipeline import MergeResult
-    from . import LockSpec
+    from bindermerge.pipeline import MergeResult
+    from bindermerge.lock import LockSpec
 
 ENVIRONMENT = "environment.yml"
 UNLOCKED = "environment.unlocked.yml"
@@ -30,7 +30,7 @@ def spec_from_environment(text: str) -> LockSpec:
     """The :class:`LockSpec` of a merged environment.yml (the pipeline's own output)."""
     from ruamel.yaml import YAML
 
-    from . import LockSpec
+    from bindermerge.lock import LockSpec
 
     doc = YAML(typ="safe").load(text) or {}
     conda: list[str] = []
@@ -71,7 +71,8 @@ def lock_result(
     when the merge has no environment.yml, and the :mod:`bindermerge.lock` errors when
     solving fails.
     """
-    from . import input_hash, lock_environment
+    from bindermerge.lock import input_hash
+    from bindermerge.lock import lock_environment
 
     env = result.file(ENVIRONMENT)
     if env is None:
@@ -124,8 +125,8 @@ def lock_result(
 
 def _pin_pip(spec: LockSpec, mode: str, warnings: list[MergeWarning]) -> tuple[bool, str]:
     """Whether to pin pip entries, and from which index; explains the choice in a warning."""
-    from . import LockError
-    from .pypi import index_url, reachable
+    from bindermerge.lock import LockError
+    from bindermerge.lock.pypi import index_url, reachable
 
     index = index_url()
     if not spec.pip_deps:
@@ -153,7 +154,7 @@ class _poetry_index:
     def __enter__(self) -> None:
         import os
 
-        from .pypi import POETRY_ENV
+        from bindermerge.lock.pypi import POETRY_ENV
 
         self.saved = os.environ.get(POETRY_ENV)
         if self.index:
@@ -162,7 +163,7 @@ class _poetry_index:
     def __exit__(self, *exc: object) -> None:
         import os
 
-        from .pypi import POETRY_ENV
+        from bindermerge.lock.pypi import POETRY_ENV
 
         if self.saved is None:
             os.environ.pop(POETRY_ENV, None)
@@ -179,7 +180,7 @@ def _reuse(out_dir: Path, names: Sequence[str], wanted: str) -> dict[str, bytes]
     import hashlib
     import json
 
-    from ..output import MANIFEST
+    from bindermerge.output.write import MANIFEST
 
     try:
         current = (out_dir / LOCKFILE).read_text(encoding="utf-8")

@@ -20,8 +20,10 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import ChannelUnreachableError, LockError, UnsatisfiableError
-from .render import LockRequest
+from bindermerge.lock import ChannelUnreachableError
+from bindermerge.lock import LockError
+from bindermerge.lock import UnsatisfiableError
+from bindermerge.lock.render import LockRequest
 
 if TYPE_CHECKING:
     from conda_lock.lockfile.v2prelim.models import Lockfile

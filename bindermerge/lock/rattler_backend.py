@@ -15,8 +15,10 @@ import gc
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import ChannelUnreachableError, LockError, UnsatisfiableError
-from .render import LockRequest, assemble_lockfile, locked_conda_dependency
+from bindermerge.lock import ChannelUnreachableError
+from bindermerge.lock import LockError
+from bindermerge.lock import UnsatisfiableError
+from bindermerge.lock.render import LockRequest, assemble_lockfile, locked_conda_dependency
 
 if TYPE_CHECKING:
     from conda_lock.lockfile.v2prelim.models import LockedDependency, Lockfile

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .hashing import BACKEND_KEY, HASH_KEY
+from bindermerge.lock.hashing import BACKEND_KEY, HASH_KEY
 
 if TYPE_CHECKING:
     from conda_lock.lockfile.v2prelim.models import LockedDependency, Lockfile
@@ -142,7 +142,7 @@ def make_request(
     from conda_lock.src_parser.pyproject_toml import parse_python_requirement
     from conda_lock.virtual_package import default_virtual_package_repodata
 
-    from . import LockError
+    from bindermerge.lock import LockError
 
     conda: list[Dependency] = []
     for text in conda_deps:

@@ -9,12 +9,12 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .cli import _explain_impl, _merge_impl
+from bindermerge.cli.main import _explain_impl, _merge_impl
 
 
 def _version_callback(value: bool) -> None:
     if value:
-        from ._version import __version__
+        from bindermerge._version import __version__
 
         print(f"bindermerge {__version__}")
         raise typer.Exit(0)

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from .errors import InputError
-from .model import Origin
+from bindermerge.errors import InputError
+from bindermerge.model import Origin
 
 if TYPE_CHECKING:  # pragma: no cover
     from rattler import Version, VersionSpec

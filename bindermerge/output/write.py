@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from ._version import __version__
-from .errors import OutputError
-from .model import OutputFile
+from bindermerge._version import __version__
+from bindermerge.errors import OutputError
+from bindermerge.model import OutputFile
 
 if TYPE_CHECKING:
-    from .pipeline import MergeResult
+    from bindermerge.pipeline import MergeResult
 
 MANIFEST = ".bindermerge.json"
 MANIFEST_FORMAT = 1

@@ -17,11 +17,11 @@ from typing import Callable, Sequence
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from . import specifiers
-from .context import MergeContext
-from .errors import InputError
-from .model import Origin
-from .sources import SourceFile
+from bindermerge.specs import pep440 as specifiers
+from bindermerge.context import MergeContext
+from bindermerge.errors import InputError
+from bindermerge.model import Origin
+from bindermerge.sources.local import SourceFile
 
 # pip strips a comment that starts a line or follows white space.
 _COMMENT = re.compile(r"(^|\s+)#.*$")

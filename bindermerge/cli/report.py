@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
-    from .model import OutputFile
-    from .pipeline import MergeResult
+    from bindermerge.model import OutputFile
+    from bindermerge.pipeline import MergeResult
 
 
 class Reporter:
@@ -51,7 +51,7 @@ class Reporter:
         """A bad input: one line naming the file (and line); exit 2."""
         text = "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
         if self.as_json:
-            from .errors import InputError
+            from bindermerge.errors import InputError
 
             origin = getattr(exc, "origin", None)
             doc = self._failure(

@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Literal, Mapping, Sequence
 
-from .context import MergeContext
-from .layout import source_folders
-from .model import Origin
-from .sources import SourceFile
+from bindermerge.context import MergeContext
+from bindermerge.render.layout import source_folders
+from bindermerge.model import Origin
+from bindermerge.sources.local import SourceFile
 
 Family = Literal["shell", "python", "r", "other"]
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Protocol, Sequence
 
-from . import walk
-from .errors import InputError
-from .model import Origin
+from bindermerge.sources import walk
+from bindermerge.errors import InputError
+from bindermerge.model import Origin
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point (``bindermerge`` and ``python -m bindermerge``)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if "--check" in args or "--lock" in args:
-        from .fastcheck import up_to_date
+        from bindermerge.cli.fastcheck import up_to_date
 
         if up_to_date(args):
             if "--check" not in args:  # a --lock run with nothing changed: no solve, no write
                 print("bindermerge: output is up to date with its inputs; nothing to do", file=sys.stderr)
             raise SystemExit(EXIT_OK)
-    from .typer_app import build_app
+    from bindermerge.cli.app import build_app
 
     if args and args[0] in SUBCOMMANDS:
         # A one-command typer app takes no command name: drop it from the arguments.
@@ -57,10 +57,10 @@ def _merge_impl(
     lock_backend: str = "auto",
     lock_pip: str = "auto",
 ) -> int:
-    from . import output as out
-    from .errors import BinderMergeError
-    from .pipeline import merge
-    from .report import Reporter
+    from bindermerge.output import write as out
+    from bindermerge.errors import BinderMergeError
+    from bindermerge.pipeline import merge
+    from bindermerge.cli.report import Reporter
 
     rep = Reporter(as_json=as_json)
     if output is None:
@@ -84,8 +84,8 @@ def _merge_impl(
         return rep.error(exc)
 
     if lock_platforms is not None and result.ok:
-        from .lock import UnsatisfiableError
-        from .lock.apply import StaleLock, lock_result, sources_of
+        from bindermerge.lock import UnsatisfiableError
+        from bindermerge.lock.apply import StaleLock, lock_result, sources_of
 
         try:
             result = lock_result(
@@ -140,7 +140,7 @@ def _merge_impl(
 
 
 def _explain_impl(directory: Path, as_json: bool) -> int:
-    from .repo2docker_rules import explain
+    from bindermerge.repo2docker.rules import explain
 
     if not directory.is_dir():
         print(f"error: {directory}: not a directory", file=sys.stderr)

@@ -13,8 +13,8 @@ import hashlib
 import json
 import os
 
-from . import walk
-from ._version import __version__
+from bindermerge.sources import walk
+from bindermerge._version import __version__
 
 MANIFEST = ".bindermerge.json"  # the same name as bindermerge.output.MANIFEST
 _VALUE_FLAGS = {

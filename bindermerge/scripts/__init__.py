@@ -1,0 +1,1 @@
+"""What bindermerge knows about the scripts it chains: interpreters, hand-offs, paths."""
