@@ -42,57 +42,21 @@ try:  # Python >= 3.11; without it TOML files count as "content unknown"
 except ImportError:  # pragma: no cover - exercised only on Python 3.10
     _tomllib = None  # type: ignore[assignment]
 
-REPO2DOCKER_VERSION = "2026.4.0"
-
-# --- constants read from repo2docker's source (tests compare them with the installed package) ---
-
-# BuildPack.binder_dir: .binder/ wins over binder/; both is an error.
-BINDER_DIRS = (".binder", "binder")
-# CondaBuildPack.major_pythons: a bare major version, and the default when nothing is pinned.
-DEFAULT_PYTHON = "3.10"
-MAJOR_PYTHONS = {"2": "2.7", "3": DEFAULT_PYTHON}
-# buildpacks/conda/environment.py-X.Y-linux-64.lock: the Python versions that can be built.
-SUPPORTED_PYTHONS = ("2.7", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")  # fmt: skip
-# CondaBuildPack.kernel_env_cutoff_version: older Pythons get a separate kernel environment,
-# and only then is requirements3.txt installed (into the notebook server's environment).
-LEGACY_KERNEL_BELOW = (3, 7)
-# conda/supported_python_version.py: candidates when pyproject's requires-python rejects the
-# default; repo2docker takes the *newest* one allowed.
-PYPROJECT_FALLBACK_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
-# RBuildPack: first Posit package-manager snapshot; older dates are *detected* as R and then fail.
-RSPM_CUTOFF_DATE = datetime.date(2018, 12, 7)
-# RBuildPack.r_version: x.y -> full version; x.y.z is taken as given; anything else fails.
-R_VERSIONS = {
-    "4.5": "4.5.1", "4.4": "4.4.2", "4.3": "4.3.3", "4.2": "4.2.3", "4.1": "4.1.3",
-    "4.0": "4.0.5", "3.6": "3.6.3", "3.5": "3.5.3", "3.4": "3.4.4", "3.3": "3.3.3",
-}  # fmt: skip
-# CondaBuildPack.PYTHON_REGEX, applied with re.match to each string dependency in order.
-PYTHON_PIN_RE = re.compile(r"python\s*=+\s*([\d\.]*)")
-
-# Files repo2docker looks for in the config directory (binder/, .binder/ or the root).
-CONFIG_FILES: tuple[str, ...] = (
-    "Dockerfile", "Project.toml", "JuliaProject.toml", "REQUIRE", "default.nix", "runtime.txt",
-    "install.R", "environment.yml", "environment.yaml", "Pipfile", "Pipfile.lock",
-    "requirements.txt", "requirements3.txt", "apt.txt", "postBuild", "start",
-    ".dockerignore", ".containerignore",
-)  # fmt: skip
-# Looked for at the repository root only, and only when there is no binder directory.
-ROOT_ONLY_FILES: tuple[str, ...] = ("setup.py", "pyproject.toml", "DESCRIPTION")
-# Names people expect to work but repo2docker never reads.
-UNRECOGNISED: Mapping[str, str] = {
-    "conda-lock.yml": "conda-lock files are not read (repo2docker issues 1157, 1312); only environment.yml/.yaml",
-    "environment.lock": "not read; only environment.yml/.yaml",
-    "conda-linux-64.lock": "explicit (@EXPLICIT) specs are not read",
-    "spec-file.txt": "explicit (@EXPLICIT) specs are not read",
-    "renv.lock": "not read by repo2docker (use install.R)",
-    "poetry.lock": "not read by repo2docker",
-    "uv.lock": "not read by repo2docker",
-    "requirements.in": "not read by repo2docker (only requirements.txt)",
-    "postBuild.sh": "not read: the file must be named exactly 'postBuild'",
-    "start.sh": "not read: the file must be named exactly 'start'",
-    "apt-packages.txt": "not read: the file must be named exactly 'apt.txt'",
-    "environment.yml.lock": "not read; only environment.yml/.yaml",
-}
+from bindermerge.repo2docker.constants import (
+    REPO2DOCKER_VERSION,
+    BINDER_DIRS,
+    DEFAULT_PYTHON,
+    MAJOR_PYTHONS,
+    SUPPORTED_PYTHONS,
+    LEGACY_KERNEL_BELOW,
+    PYPROJECT_FALLBACK_PYTHONS,
+    RSPM_CUTOFF_DATE,
+    R_VERSIONS,
+    PYTHON_PIN_RE,
+    CONFIG_FILES,
+    ROOT_ONLY_FILES,
+    UNRECOGNISED,
+)
 
 # --- the table ---------------------------------------------------------------------------------
 
