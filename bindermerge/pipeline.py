@@ -32,6 +32,9 @@ class MergeResult:
     input_digest: str
     options: MergeOptions = field(default_factory=MergeOptions)
     source_roots: list[str] = field(default_factory=list)  # to refuse an output inside a source
+    # The merged value of each kind that ran (kind name -> what its ``merge`` returned), with
+    # its provenance: locking and other consumers work from these, never from rendered text.
+    values: dict[str, object] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -138,11 +141,13 @@ def merge(
                 ctx.fragments[FALLBACK].append(KINDS[FALLBACK].parse(f, view))
 
     outputs: list[OutputFile] = []
+    values: dict[str, object] = {}
     for kind_name, kind in KINDS.items():
         frags = ctx.fragments.get(kind_name) or []
         if kind_name in ctx.consumed or not frags:
             continue
         merged = kind.merge(frags, ctx)
+        values[kind_name] = merged
         outputs.extend(kind.render(merged, ctx))
 
     _check_unique_paths(outputs)
@@ -156,6 +161,7 @@ def merge(
         input_digest=digest,
         options=options,
         source_roots=[str(s.root) for s in opened],
+        values=values,
     )
 
 
