@@ -1,20 +1,30 @@
-"""The merge pipeline: load sources, parse each file with its kind, merge kind by kind, render.
+"""The merge pipeline: open sources, parse each file with its kind, merge kind by kind, render.
 
 The pipeline names no file kind: which kind reads which file, and in which order kinds run,
-is the registry's business (:mod:`bindermerge.registry`).
+is the registry's business (:mod:`bindermerge.registry`). It sees sources only through the
+:class:`~bindermerge.sources.base.Source` protocol.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Generic, Protocol, TypeVar
 
 from bindermerge._version import __version__
-from bindermerge.context import MergeContext, MergeOptions
-from bindermerge.errors import InputError
-from bindermerge.model import Conflict, MergeWarning, OnConflict, OutputFile
-from bindermerge.sources.local import LocalSource, SourceFile, digest_inputs, open_source, unique_names
+from bindermerge.context import MergeContext
+from bindermerge.digest import input_digest
+from bindermerge.kinds import Kind, SourceView
+from bindermerge.model import Conflict, MergeWarning, OutputFile
+from bindermerge.options import MergeOptions
+from bindermerge.output.manifest import mode_text
+from bindermerge.registry import FALLBACK, BY_NAME, Entry, entry_for, run_order
+from bindermerge.sources.base import Source, SourceFile
+from bindermerge.sources.open import open_sources
+
+F = TypeVar("F")
+M = TypeVar("M")
 
 
 @dataclass
@@ -22,7 +32,9 @@ class MergeResult:
     """What a merge produced: output files, conflicts and warnings, and the input digest.
 
     ``ok`` is False when a conflict is unresolved (``on_conflict="fail"``); such a result
-    must not be written, and :meth:`write` refuses to.
+    must not be written, and :meth:`write` refuses to. ``values`` holds each kind's merged
+    value (kind name -> what its ``merge`` returned, with provenance): consumers such as
+    locking work from these, never from rendered text.
     """
 
     files: list[OutputFile]
@@ -32,9 +44,8 @@ class MergeResult:
     input_digest: str
     options: MergeOptions = field(default_factory=MergeOptions)
     source_roots: list[str] = field(default_factory=list)  # to refuse an output inside a source
-    # The merged value of each kind that ran (kind name -> what its ``merge`` returned), with
-    # its provenance: locking and other consumers work from these, never from rendered text.
     values: dict[str, object] = field(default_factory=dict)
+    source_records: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -45,7 +56,7 @@ class MergeResult:
         return next((f for f in self.files if f.path == path), None)
 
     def write(self, directory: str | Path, *, force: bool = False) -> None:
-        """Write the merged directory atomically (see :func:`bindermerge.output.write_output`)."""
+        """Write the merged directory atomically (see :func:`bindermerge.output.write.write_output`)."""
         from bindermerge.output.write import write_output
 
         if not self.ok:
@@ -59,7 +70,8 @@ class MergeResult:
             "sources": list(self.sources),
             "input_digest": self.input_digest,
             "files": [
-                {"path": f.path, "mode": oct(f.mode), "size": len(f.content)} for f in self.files
+                {"path": f.path, "mode": mode_text(f.mode), "size": len(f.content)}
+                for f in self.files
             ],
             "conflicts": [c.to_json() for c in self.conflicts],
             "warnings": [w.to_json() for w in self.warnings],
@@ -70,9 +82,13 @@ class _View:
     """One source's files as seen by ``parse``; remembers files claimed by includes."""
 
     def __init__(self, name: str, files: Sequence[SourceFile]):
-        self.name = name
+        self._name = name
         self._files = {f.name: f for f in files}
         self.claimed: set[str] = set()
+
+    @property
+    def name(self) -> str:
+        return self._name
 
     def get(self, relpath: str) -> SourceFile | None:
         return self._files.get(relpath)
@@ -81,88 +97,127 @@ class _View:
         self.claimed.add(relpath)
 
 
-def load_sources(specs: Sequence[str | Path]) -> list[LocalSource]:
-    """Open each source spec (see :func:`bindermerge.sources.open_source`), with unique names."""
-    specs = [str(s) for s in specs]
-    if not specs:
-        raise InputError("no sources given")
-    names = unique_names(specs)
-    return [open_source(s, name=n) for s, n in zip(specs, names)]
+class _Slot(Protocol):
+    """One kind's work in one merge, whatever its fragment and merged types."""
+
+    @property
+    def fragments(self) -> Sequence[object]: ...
+
+    def add(self, file: SourceFile, view: SourceView) -> None: ...
+
+    def run(self, ctx: MergeContext) -> tuple[object, list[OutputFile]]: ...
+
+
+class _KindSlot(Generic[F, M]):
+    def __init__(self, kind: Kind[F, M]) -> None:
+        self.kind = kind
+        self._fragments: list[F] = []
+
+    @property
+    def fragments(self) -> Sequence[F]:
+        return self._fragments
+
+    def add(self, file: SourceFile, view: SourceView) -> None:
+        self._fragments.append(self.kind.parse(file, view))
+
+    def run(self, ctx: MergeContext) -> tuple[object, list[OutputFile]]:
+        merged = self.kind.merge(self._fragments, ctx)
+        return merged, self.kind.render(merged, ctx)
+
+
+def load_sources(specs: Sequence[str | Path]) -> list[Source]:
+    """Open each source spec (see :func:`bindermerge.sources.open.open_sources`)."""
+    return open_sources([str(s) for s in specs])
 
 
 def merge(
-    sources: Iterable[str | Path | LocalSource],
+    sources: Iterable[str | Path | Source],
+    options: MergeOptions | None = None,
     *,
-    on_conflict: OnConflict = "fail",
+    on_conflict: str | None = None,
     name: str | None = None,
-    fold: bool = True,
+    fold: bool | None = None,
 ) -> MergeResult:
     """Merge binder directories into one; the library's entry point.
 
     ``sources`` are directories (or already opened sources), merged in the order given.
-    ``on_conflict`` chooses what an incompatible pair of requests does: ``fail`` (the
-    result has unresolved conflicts and must not be written), ``first`` or ``last``
-    (that source wins and the conflict is kept as resolved). ``name`` names the merged
-    conda environment; ``fold`` folds requirements.txt and runtime.txt into environment.yml.
+    ``options`` (a :class:`~bindermerge.options.MergeOptions`) holds every option; the
+    keywords are shortcuts for the common ones: ``on_conflict`` chooses what an incompatible
+    pair of requests does: ``fail`` (the result has unresolved conflicts and must not be
+    written), ``first`` or ``last`` (that source wins and the conflict is kept as resolved);
+    ``name`` names the merged conda environment; ``fold`` folds requirements.txt and
+    runtime.txt into environment.yml.
 
-    Raises :class:`bindermerge.errors.InputError` for any input that cannot be read or
-    parsed; the message names the file and line.
+    Raises a :class:`bindermerge.errors.InputError` subclass for any input that cannot be read
+    or parsed; the message names the file and line.
     """
-    from bindermerge.registry import FALLBACK, KINDS
+    opts = options or MergeOptions()
+    shortcuts = {"on_conflict": on_conflict, "name": name, "fold": fold}
+    opts = opts.replace(**{k: v for k, v in shortcuts.items() if v is not None})
+    opened = _open(sources)
+    ctx = MergeContext(options=opts, source_names=tuple(s.name for s in opened))
+    slots: dict[str, _Slot] = {}
+    entries: dict[str, Entry] = {}
 
-    items = list(sources)
-    opened: list[LocalSource] = [s for s in items if isinstance(s, LocalSource)]
-    if len(opened) != len(items):
-        if opened:
-            raise TypeError("pass either paths or opened sources, not both")
-        opened = load_sources([str(s) for s in items])
-    options = MergeOptions(on_conflict=on_conflict, name=name, fold=fold)
-    ctx = MergeContext(options=options, source_names=tuple(s.name for s in opened))
-    ctx.fragments = {k: [] for k in KINDS}
+    def slot(entry: Entry) -> _Slot:
+        if entry.name not in slots:
+            slots[entry.name] = _KindSlot(entry.load())
+            entries[entry.name] = entry
+        return slots[entry.name]
 
-    read: list[tuple[str, list[SourceFile]]] = []
     for src in opened:
         files = src.files()
-        read.append((src.name, files))
         view = _View(src.name, files)
         deferred: list[SourceFile] = []
         for f in files:
-            kind_name = next(
-                (k for k, kind in KINDS.items() if k != FALLBACK and kind.recognise(f.name)), None
-            )
-            if kind_name is None:
+            entry = entry_for(f.name)
+            if entry.fallback:
                 deferred.append(f)
             else:
-                ctx.fragments[kind_name].append(KINDS[kind_name].parse(f, view))
+                slot(entry).add(f, view)
         # Only now do we know which files a kind read through an include (``-r base.txt``):
         # those belong to that kind; the rest go to the fallback kind.
         for f in deferred:
             if f.name not in view.claimed:
-                ctx.fragments[FALLBACK].append(KINDS[FALLBACK].parse(f, view))
+                slot(FALLBACK).add(f, view)
 
+    ctx.fragments = {name: s.fragments for name, s in slots.items()}
     outputs: list[OutputFile] = []
     values: dict[str, object] = {}
-    for kind_name, kind in KINDS.items():
-        frags = ctx.fragments.get(kind_name) or []
-        if kind_name in ctx.consumed or not frags:
+    for entry in run_order(slots):
+        if entry.name in ctx.consumed:
             continue
-        merged = kind.merge(frags, ctx)
-        values[kind_name] = merged
-        outputs.extend(kind.render(merged, ctx))
+        ctx.may_read = frozenset(entry.reads)
+        ctx.may_consume = frozenset(entry.consumes)
+        merged, files_out = slots[entry.name].run(ctx)
+        values[entry.name] = merged
+        outputs.extend(files_out)
+    ctx.may_read = ctx.may_consume = frozenset()
 
     _check_unique_paths(outputs)
     _warn_ignored(outputs, ctx)
-    digest = digest_inputs(read, options.digest_items(), __version__)
+    digest = input_digest(__version__, opts.digest_items(), ((s.name, s.digest()) for s in opened))
     return MergeResult(
         files=sorted(outputs, key=lambda f: f.path),
         conflicts=sorted(ctx.conflicts, key=_conflict_order),
         warnings=list(ctx.warnings),
         sources=[s.name for s in opened],
         input_digest=digest,
-        options=options,
-        source_roots=[str(s.root) for s in opened],
+        options=opts,
+        source_roots=[r for r in (s.local_root for s in opened) if r is not None],
         values=values,
+        source_records=[s.record() for s in opened],
     )
+
+
+def _open(sources: Iterable[str | Path | Source]) -> list[Source]:
+    items = list(sources)
+    specs = [s for s in items if isinstance(s, (str, Path))]
+    if specs and len(specs) != len(items):
+        raise TypeError("pass either paths or opened sources, not both")
+    if specs:
+        return load_sources(specs)
+    return [s for s in items if not isinstance(s, (str, Path))]
 
 
 def _conflict_order(c: Conflict) -> tuple[str, str]:
@@ -170,7 +225,7 @@ def _conflict_order(c: Conflict) -> tuple[str, str]:
 
 
 def _warn_ignored(outputs: Sequence[OutputFile], ctx: MergeContext) -> None:
-    """Warn about every output file repo2docker would not read (the table in repo2docker_rules)."""
+    """Warn about every output file repo2docker would not read (the repo2docker table)."""
     from bindermerge.repo2docker.rules import ignored_in_binder_dir
 
     top = {f.path: f.content for f in outputs if "/" not in f.path}
@@ -184,3 +239,6 @@ def _check_unique_paths(outputs: Sequence[OutputFile]) -> None:
         if f.path in seen:  # a bug in a kind, not in the user's input
             raise AssertionError(f"two kinds wrote {f.path}")
         seen.add(f.path)
+
+
+__all__ = ["BY_NAME", "MergeResult", "load_sources", "merge"]

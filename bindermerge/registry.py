@@ -1,27 +1,131 @@
-"""Which kinds exist and the order they run in: the one list to touch when adding a kind.
+"""Which kinds exist, which files each reads, and what each needs of the others.
 
-Order matters twice: the first kind that recognises a file parses it, and a kind that folds
-others into itself (environment.yml folds requirements.txt and runtime.txt) runs before them.
-The fallback kind takes every file no other kind recognised.
+:data:`ENTRIES` is the one list to touch when adding a kind. An entry names the kind's module
+(imported only when a source has a file of that kind: a merge of apt.txt files never imports
+rattler), the files it recognises, and the other kinds it ``consumes`` (takes over and renders
+itself: environment.yml folds requirements.txt and runtime.txt) or only ``reads``. The
+pipeline runs kinds in :func:`run_order`: a consumer before the kinds it consumes, otherwise
+in the order of :data:`ENTRIES`; a cycle is refused. The fallback kind takes every file no
+other kind recognised.
 """
 
 from __future__ import annotations
 
-from bindermerge.kinds import FileKind, apt, auxiliary, refused, requirements, runtime
-from bindermerge.kinds import install_r, julia_project, postbuild, root_files, start
-from bindermerge.kinds import environment
+import importlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-KINDS: dict[str, FileKind] = {
-    refused.NAME: refused,  # type: ignore[dict-item]
-    apt.NAME: apt,  # type: ignore[dict-item]
-    environment.NAME: environment,  # type: ignore[dict-item]
-    requirements.NAME: requirements,  # type: ignore[dict-item]
-    runtime.NAME: runtime,  # type: ignore[dict-item]
-    postbuild.NAME: postbuild,  # type: ignore[dict-item]
-    start.NAME: start,  # type: ignore[dict-item]
-    install_r.NAME: install_r,  # type: ignore[dict-item]
-    julia_project.NAME: julia_project,  # type: ignore[dict-item]
-    root_files.NAME: root_files,  # type: ignore[dict-item]
-    auxiliary.NAME: auxiliary,  # type: ignore[dict-item]
-}
-FALLBACK = auxiliary.NAME
+from bindermerge.kinds import Kind
+from bindermerge.repo2docker import constants as r2d
+
+_PACKAGE = "bindermerge.kinds"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One kind: its name (in reports and JSON), module, files and declared dependencies.
+
+    ``files`` are exact paths relative to a binder directory; ``patterns`` regular expressions
+    matched against the whole path. ``fallback`` marks the kind that takes what no other
+    recognised.
+    """
+
+    name: str
+    module: str
+    files: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    consumes: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    fallback: bool = False
+    _compiled: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_compiled", tuple(re.compile(p) for p in self.patterns))
+
+    def recognises(self, relpath: str) -> bool:
+        """True when this kind reads the file at ``relpath`` of a binder directory."""
+        return self.fallback or relpath in self.files or any(
+            p.fullmatch(relpath) for p in self._compiled
+        )
+
+    def load(self) -> Kind[object, object]:
+        """The kind's :class:`Kind`, importing its module now."""
+        module = importlib.import_module(f"{_PACKAGE}.{self.module}")
+        kind = getattr(module, "KIND", None)
+        if kind is None:  # TRANSITION: kinds being edited in parallel get their KIND last
+            kind = Kind(self.name, module.parse, module.merge, module.render)
+        if not isinstance(kind, Kind):
+            raise TypeError(f"{module.__name__} defines no KIND")
+        return kind
+
+
+ENTRIES: tuple[Entry, ...] = (
+    # Files that make a source impossible to merge: parsing them raises.
+    Entry("refused", "refused", files=("Dockerfile", "default.nix", "REQUIRE", "Pipfile", "Pipfile.lock")),
+    Entry("apt", "apt", files=(r2d.APT_TXT,)),
+    Entry("environment", "environment", files=(r2d.ENVIRONMENT_YML, r2d.ENVIRONMENT_YAML),
+          consumes=("requirements", "runtime")),
+    Entry("requirements", "requirements", files=(r2d.REQUIREMENTS_TXT,)),
+    Entry("runtime", "runtime", files=(r2d.RUNTIME_TXT,)),
+    Entry("postbuild", "postbuild", files=(r2d.POSTBUILD,),
+          reads=("auxiliary", "root_files", "postbuild", "start")),
+    Entry("start", "start", files=(r2d.START,),
+          reads=("auxiliary", "root_files", "postbuild", "start")),
+    Entry("install_r", "install_r", files=(r2d.INSTALL_R,),
+          reads=("runtime", "julia_project", "auxiliary", "root_files", "postbuild", "start")),
+    Entry("julia_project", "julia_project", files=(r2d.JULIA_PROJECT_TOML, r2d.PROJECT_TOML),
+          patterns=(r"(Julia)?Manifest(-v\d+\.\d+)?\.toml",)),
+    Entry("root_files", "root_files", files=r2d.ROOT_ONLY_FILES),
+    Entry("auxiliary", "auxiliary", fallback=True),
+)  # fmt: skip
+
+BY_NAME: dict[str, Entry] = {e.name: e for e in ENTRIES}
+
+
+class RegistryError(Exception):
+    """The registry's declarations contradict themselves (a bug, not bad input)."""
+
+
+def entry_for(relpath: str) -> Entry:
+    """The kind that reads ``relpath``: the one entry that recognises it, else the fallback."""
+    hits = [e for e in ENTRIES if not e.fallback and e.recognises(relpath)]
+    if len(hits) > 1:
+        raise RegistryError(f"{relpath} is recognised by {', '.join(e.name for e in hits)}")
+    return hits[0] if hits else FALLBACK
+
+
+def run_order(names: Iterable[str]) -> list[Entry]:
+    """The kinds called ``names`` in the order they must merge.
+
+    A kind that consumes another runs before it (the consumed kind then renders nothing);
+    otherwise :data:`ENTRIES` order holds. Raises :class:`RegistryError` on a cycle.
+    """
+    wanted = [e for e in ENTRIES if e.name in set(names)]
+    placed: list[Entry] = []
+    left = list(wanted)
+    while left:
+        ready = next(
+            (e for e in left if not any(e.name in o.consumes for o in left if o is not e)), None
+        )
+        if ready is None:
+            raise RegistryError("kinds consume each other: " + ", ".join(e.name for e in left))
+        placed.append(ready)
+        left.remove(ready)
+    return placed
+
+
+def check(entries: Sequence[Entry] = ENTRIES) -> None:
+    """Refuse declarations that cannot work: unknown names, two fallbacks, a cycle."""
+    names = {e.name for e in entries}
+    for e in entries:
+        for other in (*e.consumes, *e.reads):
+            if other not in names:
+                raise RegistryError(f"{e.name} declares unknown kind {other!r}")
+    if sum(e.fallback for e in entries) != 1:
+        raise RegistryError("exactly one kind must be the fallback")
+    run_order(names)
+
+
+check()
+FALLBACK: Entry = next(e for e in ENTRIES if e.fallback)

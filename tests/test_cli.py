@@ -144,8 +144,11 @@ def test_diff_and_dry_run(cli, two, tmp_path):
     assert r.code == 0 and not out.exists()
     assert f"{out}/apt.txt" in r.out and f"{out}/.bindermerge.json" in r.out
     r = cli(*two, "-o", out, "--diff")
-    assert r.code == 0 and "+++ b/apt.txt" in r.out and not out.exists()
+    # like diff(1) and git diff --exit-code: 1 when there is a difference, 0 when there is none
+    assert r.code == 1 and "+++ b/apt.txt" in r.out and not out.exists()
     cli(*two, "-o", out)
+    r = cli(*two, "-o", out, "--diff")
+    assert r.code == 0 and r.out == ""
     (two[1] / "apt.txt").write_text("htop\nstrace\n")
     r = cli(*two, "-o", out, "--diff", "--check")
     assert r.code == 1 and "+strace  # from b" in r.out
@@ -225,7 +228,7 @@ def test_json_report_on_every_exit_path(cli, two, tmp_path):
     assert r.code == 2 and json.loads(r.out)["error"]["message"].startswith("usage error")
     r = cli(*two, "-o", tmp_path / "o", "--json", "--diff")
     doc = json.loads(r.out)
-    assert r.code == 0 and "+++ b/apt.txt" in doc["diff"]
+    assert r.code == 1 and doc["exit_code"] == 1 and "+++ b/apt.txt" in doc["diff"]
 
 
 def test_manifest_of_the_wrong_shape_is_refused(cli, two, tmp_path):

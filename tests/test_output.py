@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from bindermerge.output import compare
 from bindermerge.output import write as output
 from bindermerge.errors import OutputError
 from bindermerge.pipeline import merge
@@ -78,14 +79,14 @@ def test_compare_and_diff(make_source, tmp_path):
     a = make_source("a", {"apt.txt": "git\n"})
     out = tmp_path / "binder"
     result = merge([a])
-    assert [d.what for d in output.compare(out, result)] == ["missing", "missing"]
+    assert [d.what for d in compare.compare(out, result)] == ["missing", "missing"]
     result.write(out)
-    assert output.compare(out, result) == []
+    assert compare.compare(out, result) == []
     (a / "apt.txt").write_text("git\nhtop\n")
     newer = merge([a])
-    assert [(d.path, d.what) for d in output.compare(out, newer)] == [
+    assert [(d.path, d.what) for d in compare.compare(out, newer)] == [
         (".bindermerge.json", "content"), ("apt.txt", "content")]
-    assert "+htop  # from a" in output.unified_diff(out, newer)
+    assert "+htop  # from a" in compare.unified_diff(out, newer)
 
 
 def test_refuses_unresolved(make_source, tmp_path):

@@ -6,18 +6,19 @@ import os
 
 import pytest
 
-from bindermerge.errors import InputError
+from bindermerge.errors import InputError, UsageError
 from bindermerge.pipeline import load_sources, merge
-from bindermerge.sources.local import open_source, unique_names
+from bindermerge.sources.names import unique_names
+from bindermerge.sources.open import open_source
 
 
 def test_binder_dir_order(make_source):
     root = make_source("repo", {"apt.txt": "vim\n", "binder/apt.txt": "git\n"})
-    assert open_source(str(root)).config_dir == root / "binder"
+    assert open_source(str(root)).config_dir == str(root / "binder")
     dot = make_source("dot", {"apt.txt": "vim\n", ".binder/apt.txt": "htop\n"})
-    assert open_source(str(dot)).config_dir == dot / ".binder"
+    assert open_source(str(dot)).config_dir == str(dot / ".binder")
     plain = make_source("plain", {"apt.txt": "vim\n"})
-    assert open_source(str(plain)).config_dir == plain
+    assert open_source(str(plain)).config_dir == str(plain)
 
 
 def test_both_binder_dirs_is_an_error(make_source):
@@ -85,7 +86,7 @@ def test_unique_names():
 
 
 def test_load_sources_needs_one():
-    with pytest.raises(InputError, match="no sources"):
+    with pytest.raises(UsageError, match="no sources"):
         load_sources([])
 
 

@@ -1,15 +1,40 @@
-"""The typer application: the command line's arguments, options and help.
+"""The typer application: every command, its arguments and its help.
 
-No ``from __future__ import annotations`` here: typer reads the annotations of the
-commands at run time. Imported only when the command line really needs to parse.
+One application with subcommands: ``merge`` (the default: ``bindermerge SRC... -o DIR`` is
+``bindermerge merge SRC... -o DIR``) and ``explain``; later ``link``, ``basebox``, ``stamp``.
+The merge command's options are generated from :data:`bindermerge.options.OPTIONS`, so the
+help, the fast argument reader (:mod:`.argv`) and the config file cannot disagree.
+
+Imported only when the command line really needs typer: help, a subcommand, or arguments the
+fast reader does not accept (typer then reports the mistake). No ``from __future__ import
+annotations``: typer reads the annotations of the commands at run time.
 """
 
+import inspect
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, Any, Callable, List, Optional
 
 import typer
+from typer.core import TyperGroup
 
-from bindermerge.cli.main import _explain_impl, _merge_impl
+from bindermerge.options import OPTIONS, MergeOptions, Option
+
+HELP = """Compose several Binder / repo2docker configuration directories into one.
+
+Run `bindermerge SRC... -o binder` to merge (the `merge` command is the default); a source
+that is named like a command is given as ./explain or after `merge`.
+"""
+SOURCES_HELP = "Source directories, merged in this order."
+
+
+class DefaultMergeGroup(TyperGroup):
+    """A group whose default command is ``merge``: a first word that names no command (or an
+    option other than help) is the start of ``merge``'s arguments."""
+
+    def resolve_command(self, ctx: Any, args: List[str]) -> Any:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["merge", *args]
+        return super().resolve_command(ctx, args)
 
 
 def _version_callback(value: bool) -> None:
@@ -20,52 +45,105 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit(0)
 
 
-def build_app(*, subcommand: bool) -> typer.Typer:
-    """The typer app for ``bindermerge SRC... -o DIR`` or, with ``subcommand``, ``bindermerge explain``."""
+def build_app() -> typer.Typer:
+    """The typer application for ``bindermerge``."""
     app = typer.Typer(
+        cls=DefaultMergeGroup,
         add_completion=False,
         pretty_exceptions_enable=False,
+        no_args_is_help=True,
         context_settings={"help_option_names": ["-h", "--help"]},
-        help="Compose several Binder / repo2docker configuration directories into one.",
+        help=HELP,
     )
-    if subcommand:
-        app.command("explain")(explain_command)
-    else:
-        app.command()(merge_command)
+
+    @app.callback()
+    def root(
+        version: Annotated[
+            bool,
+            typer.Option(
+                "--version", callback=_version_callback, is_eager=True, help="Show the version."
+            ),
+        ] = False,
+    ) -> None:
+        """Compose several Binder / repo2docker configuration directories into one."""
+
+    app.command("merge")(_merge_command())
+    app.command("explain")(explain_command)
     return app
 
 
-def merge_command(
-    sources: Annotated[List[str], typer.Argument(help="Source directories, merged in this order.", show_default=False)],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output directory (for example binder).")] = None,
-    on_conflict: Annotated[str, typer.Option(help="fail: write nothing; first/last: that source wins, with a warning.")] = "fail",
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures (exit 1).")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report on stdout.")] = False,
-    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if the output is out of date.")] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of the output against what would be generated.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace an output directory bindermerge did not generate.")] = False,
-    name: Annotated[Optional[str], typer.Option("--name", help="Name of the merged conda environment.")] = None,
-    no_fold: Annotated[bool, typer.Option("--no-fold", help="Keep requirements.txt/runtime.txt beside environment.yml.")] = False,
-    lock: Annotated[bool, typer.Option("--lock", help="Solve the merged environment and pin it (conda-lock files).")] = False,
-    platform: Annotated[Optional[List[str]], typer.Option("--platform", help="Platform to lock for (repeatable; default linux-64).")] = None,
-    lock_backend: Annotated[str, typer.Option("--lock-backend", help="auto, conda-lock (your conda/mamba/micromamba) or rattler.")] = "auto",
-    lock_pip: Annotated[str, typer.Option("--lock-pip", help="Pin pip entries from the package index: auto (when it answers), yes or no.")] = "auto",
-    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")] = False,
-) -> None:
-    """Merge binder directories: bindermerge SRC... -o binder."""
-    raise SystemExit(
-        _merge_impl(
-            sources, output, on_conflict, strict, as_json, check, diff, dry_run, force, name, no_fold,
-            lock_platforms=(tuple(platform or ("linux-64",)) if lock else None), platforms=tuple(platform or ()),
-            lock_backend=lock_backend, lock_pip=lock_pip,
+def _annotation(option: Option) -> Any:
+    """The typer annotation of one option, from its table entry."""
+    decls = list(option.flags)
+    info: Any
+    if option.kind == "bool":
+        info = typer.Option(*decls, help=option.help)
+        return Annotated[bool, info]
+    if option.kind == "list":
+        info = typer.Option(*decls, help=option.help, metavar=option.metavar, show_default=False)
+        return Annotated[Optional[List[str]], info]
+    if option.kind == "choice":
+        info = typer.Option(*decls, help=option.help, metavar="|".join(option.choices))
+        return Annotated[str, info]
+    info = typer.Option(*decls, help=option.help, metavar=option.metavar, show_default=False)
+    return Annotated[Optional[str], info]
+
+
+def _merge_command() -> Callable[..., None]:
+    """The merge command, with one parameter per entry of the options table."""
+
+    def merge_command(**values: Any) -> None:
+        """Merge binder directories: bindermerge SRC... -o binder."""
+        from bindermerge.cli.main import run_merge
+        from bindermerge.cli.report import Reporter
+
+        sources = values.pop("sources")
+        given = {}
+        for option in OPTIONS:
+            value = values[option.name]
+            if option.kind == "bool":
+                value = (not value) if option.negate else value
+            if option.kind == "list" and not value:
+                continue
+            given[option.name] = value
+        try:
+            opts = MergeOptions(**given)
+        except ValueError as exc:
+            raise SystemExit(Reporter(as_json=bool(values.get("json"))).usage(str(exc))) from None
+        raise SystemExit(run_merge(list(sources), opts))
+
+    params = [
+        inspect.Parameter(
+            "sources",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=Annotated[List[str], typer.Argument(help=SOURCES_HELP, show_default=False)],
         )
-    )
+    ]
+    for option in OPTIONS:
+        # A flag that turns something off (--no-fold) is False until given.
+        default = (not option.default) if option.negate else option.default
+        if option.kind == "list":
+            default = None
+        params.append(
+            inspect.Parameter(
+                option.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=default,
+                annotation=_annotation(option),
+            )
+        )
+    merge_command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    merge_command.__annotations__ = {p.name: p.annotation for p in params}
+    return merge_command
+
 
 def explain_command(
-    directory: Annotated[Path, typer.Argument(help="A repository (with binder/ or .binder/) or a binder directory.")],
+    directory: Annotated[
+        Path, typer.Argument(help="A repository (with binder/ or .binder/) or a binder directory.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Say which buildpack repo2docker picks for DIRECTORY and which files it uses or ignores."""
-    raise SystemExit(_explain_impl(directory, as_json))
+    from bindermerge.cli.main import run_explain
 
+    raise SystemExit(run_explain(str(directory), as_json))

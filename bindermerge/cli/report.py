@@ -1,7 +1,8 @@
 """Human and JSON reports for the command line.
 
-Human messages go to stderr (colour only on a terminal: typer strips it elsewhere); the JSON
-report, diffs and dry-run listings go to stdout.
+Human messages go to stderr, coloured only on a terminal (and never with ``NO_COLOR`` set);
+the JSON report, diffs and dry-run listings go to stdout. No typer here: the fast merge path
+prints through this module too.
 """
 
 from __future__ import annotations
@@ -9,11 +10,22 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bindermerge.model import OutputFile
     from bindermerge.pipeline import MergeResult
+
+
+_COLOURS = {"red": "31", "yellow": "33"}
+
+
+def _colour_wanted(stream: object) -> bool:
+    import os
+
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
 
 
 class Reporter:
@@ -22,11 +34,17 @@ class Reporter:
     def __init__(self, *, as_json: bool):
         self.as_json = as_json
         self.diff_text: str | None = None
+        self.stale_files: list[dict[str, str]] | None = None
 
     def _err(self, text: str, colour: str | None = None) -> None:
-        import typer
+        stream = sys.stderr
+        if colour and _colour_wanted(stream):
+            text = f"\033[{_COLOURS[colour]}m{text}\033[0m"
+        print(text, file=stream)
 
-        typer.secho(text, fg=colour, err=True)
+    def stale(self, differences: list[dict[str, str]]) -> None:
+        """The files ``--check`` found out of date, and why (for ``--json``)."""
+        self.stale_files = differences
 
     def usage(self, message: str) -> int:
         if self.as_json:
@@ -93,6 +111,8 @@ class Reporter:
             doc["ok"] = code == 0
             if self.diff_text is not None:
                 doc["diff"] = self.diff_text
+            if self.stale_files is not None:
+                doc["stale"] = self.stale_files
             print(json.dumps(doc, indent=2, sort_keys=True))
         if summary:
             self._err(f"bindermerge: {summary}", None if code == 0 else "red")

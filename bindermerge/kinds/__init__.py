@@ -1,23 +1,30 @@
 """File kinds: one module per kind of file in a binder directory, all with the same shape.
 
-A kind module provides the names of :class:`FileKind`. The registry
-(:mod:`bindermerge.registry`) lists them in the order the pipeline runs them; the pipeline
-itself never names a file.
+A kind module defines ``parse``, ``merge`` and ``render`` and bundles them as ``KIND``, a
+:class:`Kind`. Which files a kind reads, and which other kinds' fragments it reads or takes
+over, is declared once in :mod:`bindermerge.registry`; the registry imports a kind's module
+only when a source has a file of that kind, and the pipeline never names a file.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from bindermerge.context import MergeContext
 from bindermerge.model import OutputFile
-from bindermerge.sources.local import SourceFile
+from bindermerge.sources.base import SourceFile
+
+F = TypeVar("F")
+M = TypeVar("M")
 
 
 class SourceView(Protocol):
     """What ``parse`` may see of the rest of a source (for ``-r other.txt`` and the like)."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def get(self, relpath: str) -> SourceFile | None:
         """Another file of the same binder directory, or None."""
@@ -28,23 +35,16 @@ class SourceView(Protocol):
         ...
 
 
-class FileKind(Protocol):
-    """The functions every kind module defines."""
+@dataclass(frozen=True)
+class Kind(Generic[F, M]):
+    """The three steps of one kind: fragments ``F`` parsed from files, merged into ``M``.
 
-    NAME: str  # short, stable identifier used in reports and JSON ("apt", "requirements")
+    ``parse`` reads one file into a fragment (raising an InputError subclass naming file and
+    line when it is bad); ``merge`` combines the fragments of all sources, in source order,
+    recording conflicts and warnings on the context; ``render`` gives the output files.
+    """
 
-    def recognise(self, relpath: str) -> bool:
-        """True when this kind reads the file at ``relpath`` of a binder directory."""
-        ...
-
-    def parse(self, file: SourceFile, view: SourceView) -> Any:
-        """Parse one file into a fragment; raise InputError naming file and line when bad."""
-        ...
-
-    def merge(self, fragments: Sequence[Any], ctx: MergeContext) -> Any:
-        """Merge the fragments of all sources (in source order), recording conflicts on ctx."""
-        ...
-
-    def render(self, merged: Any, ctx: MergeContext) -> list[OutputFile]:
-        """The output files for a merged value."""
-        ...
+    name: str
+    parse: Callable[[SourceFile, SourceView], F]
+    merge: Callable[[Sequence[F], MergeContext], M]
+    render: Callable[[M, MergeContext], list[OutputFile]]

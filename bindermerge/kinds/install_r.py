@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from bindermerge.sources.walk import printable
+from bindermerge.sources.names import printable
 from bindermerge.context import MergeContext, normalise_text
 from bindermerge.render.layout import source_folders
 from bindermerge.model import Origin, OutputFile

@@ -63,3 +63,15 @@ UNRECOGNISED: Mapping[str, str] = {
     "environment.yml.lock": "not read; only environment.yml/.yaml",
 }
 
+
+# The names of the files bindermerge reads and writes, as repo2docker spells them.
+APT_TXT = "apt.txt"
+ENVIRONMENT_YML = "environment.yml"
+ENVIRONMENT_YAML = "environment.yaml"
+REQUIREMENTS_TXT = "requirements.txt"
+RUNTIME_TXT = "runtime.txt"
+POSTBUILD = "postBuild"
+START = "start"
+INSTALL_R = "install.R"
+PROJECT_TOML = "Project.toml"
+JULIA_PROJECT_TOML = "JuliaProject.toml"

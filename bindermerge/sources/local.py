@@ -1,111 +1,118 @@
-"""Sources: where binder configuration comes from, read safely into :class:`SourceFile` s.
+"""A local directory as a source, read the way repo2docker reads a repository.
 
-A source is anything with a name and a list of files. Today that is a local directory
-(:class:`LocalSource`); :func:`open_source` is the one place that turns a command-line
-spec into a source, so remote specs (``gh:owner/repo@ref``) can join later without
-touching the pipeline.
+Importing this module costs only the standard library (and :mod:`.walk`): the fast ``--check``
+path opens and digests local sources with it. The file model (:class:`SourceFile`, which needs
+dataclasses) is imported only when files are read.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable, Protocol, Sequence
 
+from bindermerge.digest import FileDigest
+from bindermerge.repo2docker.constants import BINDER_DIRS
 from bindermerge.sources import walk
-from bindermerge.errors import InputError
-from bindermerge.model import Origin
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast --check path avoids typing
+if TYPE_CHECKING:
+    from bindermerge.model import Origin
+    from bindermerge.sources.base import SourceFile
+
+KIND = "local"
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """One file of a source's binder directory, as bytes, with its mode and origin."""
-
-    origin: Origin
-    data: bytes
-    mode: int
-
-    @property
-    def name(self) -> str:
-        """Path relative to the source's binder directory, with ``/`` separators."""
-        return self.origin.file
-
-    @property
-    def executable(self) -> bool:
-        return bool(self.mode & 0o111)
-
-    def text(self) -> str:
-        """The file as text: UTF-8, byte-order mark dropped, CRLF and CR turned into LF.
-
-        Raises :class:`InputError` naming the file when it is not UTF-8 text.
-        """
-        data = self.data
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise InputError(
-                f"not UTF-8 text (byte 0x{data[exc.start]:02x})", self.origin.at(line)
-            ) from None
-        if "\x00" in text:
-            raise InputError("not a text file (contains NUL bytes)", self.origin)
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-
-    @property
-    def had_crlf(self) -> bool:
-        return b"\r\n" in self.data
-
-
-class Source(Protocol):
-    """What the pipeline needs of a source: a name for reports and its files."""
-
-    name: str
-    spec: str
-
-    def files(self) -> list[SourceFile]:
-        """Every file of the binder directory, sorted by path."""
-        ...
-
-
-@dataclass(frozen=True)
 class LocalSource:
-    """A directory on disk, read the way repo2docker reads a repository.
+    """A directory on disk (implements :class:`bindermerge.sources.base.Source`).
 
-    ``root`` is the directory given on the command line; ``config_dir`` is ``.binder/``
-    or ``binder/`` inside it when present, else ``root`` itself.
+    ``root`` is the directory given on the command line; ``config_dir`` is ``.binder/`` or
+    ``binder/`` inside it when present, else ``root`` itself. Files are read once, on first
+    use, and kept: the merge and the input digest see the same bytes.
     """
 
-    spec: str
-    name: str
-    root: Path
-    config_dir: Path
+    __slots__ = ("spec", "name", "root", "config_dir", "_files")
+
+    kind = KIND
+
+    def __init__(self, spec: str, name: str, root: str, config_dir: str) -> None:
+        self.spec = spec
+        self.name = name
+        self.root = root
+        self.config_dir = config_dir
+        self._files: list[SourceFile] | None = None
+
+    def __repr__(self) -> str:
+        return f"LocalSource({self.spec!r}, name={self.name!r})"
+
+    @property
+    def identity(self) -> str:
+        """The real path of the directory repo2docker reads: equal for ``db``, ``./db/``,
+        ``db/binder`` and a symlink to it."""
+        return os.path.realpath(self.config_dir)
+
+    @property
+    def in_binder_dir(self) -> bool:
+        """True when the configuration lives in a folder named binder/ or .binder/ (told from
+        the real directory, however the source was typed)."""
+        return os.path.basename(os.path.realpath(self.config_dir)) in BINDER_DIRS
+
+    @property
+    def script_root(self) -> str:
+        """The repository root: where repo2docker ran this source's postBuild and start."""
+        if self.in_binder_dir:
+            return os.path.dirname(os.path.realpath(self.config_dir))
+        return os.path.realpath(self.root)
+
+    @property
+    def local_root(self) -> str:
+        return self.root
 
     @property
     def display_dir(self) -> str:
         """The binder directory as a person would type it (``examples/db/binder``)."""
-        rel = self.config_dir.relative_to(self.root)
+        rel = os.path.relpath(self.config_dir, self.root)
         base = self.spec.rstrip("/\\") or "."
-        return base if str(rel) == "." else os.path.join(base, str(rel))
-
-    def files(self) -> list[SourceFile]:
-        return [self._read(rel) for rel in self.paths()]
+        return base if rel == "." else os.path.join(base, rel)
 
     def paths(self) -> list[str]:
         """Relative paths of every file in the binder directory, sorted, never leaving it."""
         try:
-            return walk.list_files(str(self.root), str(self.config_dir))
+            return walk.list_files(self.root, self.config_dir)
         except walk.WalkError as exc:
-            raise InputError(exc.message, self.origin(exc.rel or ".")) from None
+            raise _error(exc, self.origin(exc.rel or ".")) from None
 
     def origin(self, rel: str) -> Origin:
-        in_binder = os.path.basename(os.path.realpath(self.config_dir)) in walk.BINDER_DIRS
-        return Origin(self.name, rel, os.path.join(self.display_dir, rel), in_binder_dir=in_binder)
+        from bindermerge.model import Origin
+
+        path = os.path.join(self.display_dir, rel)
+        return Origin(self.name, rel, path, in_binder_dir=self.in_binder_dir)
+
+    def files(self) -> list[SourceFile]:
+        if self._files is None:
+            self._files = [self._read(rel) for rel in self.paths()]
+        assert self._files is not None
+        return list(self._files)
+
+    def digest(self) -> str:
+        d = FileDigest()
+        if self._files is not None:  # the files already read for the merge: no second read
+            for f in self._files:
+                d.file(f.name, f.executable, f.data)
+            return d.hexdigest()
+        for rel in walk.list_files(self.root, self.config_dir):
+            full = os.path.join(self.config_dir, rel)
+            with open(full, "rb") as fh:
+                data = fh.read()
+            d.file(rel, bool(os.stat(full).st_mode & 0o111), data)
+        return d.hexdigest()
+
+    def record(self) -> dict[str, str]:
+        return {"name": self.name, "kind": KIND}
 
     def _read(self, rel: str) -> SourceFile:
+        from bindermerge.errors import InputError
+        from bindermerge.sources.base import SourceFile
+
         full = os.path.join(self.config_dir, rel)
         try:
             st = os.stat(full)
@@ -118,37 +125,30 @@ class LocalSource:
         return SourceFile(self.origin(rel), data, stat.S_IMODE(st.st_mode))
 
 
-def open_source(spec: str, *, name: str | None = None) -> LocalSource:
-    """Turn a command-line source spec into a :class:`Source`.
+def _error(exc: walk.WalkError, origin: Origin | None = None, path: str | None = None) -> Exception:
+    from bindermerge.errors import SourceError, UnsafePathError
 
-    A local directory uses ``.binder/`` or ``binder/`` inside it (repo2docker's order) or
-    else itself. Raises :class:`InputError` when the directory is missing, when both
-    ``.binder/`` and ``binder/`` exist, or when the binder directory is a link leaving it.
-    """
-    root = Path(spec)
+    cls = UnsafePathError if exc.unsafe else SourceError
+    return cls(exc.message, origin, path=path)
+
+
+def open_local(spec: str, name: str) -> LocalSource:
+    """Open a local directory. Raises :class:`~bindermerge.errors.SourceError` when it is
+    missing or has both binder dirs, :class:`~bindermerge.errors.UnsafePathError` when its
+    binder directory is a link leaving it."""
     display = spec.rstrip("/\\") or spec
     try:
-        config_dir = Path(walk.config_dir(spec))
+        cdir = walk.config_dir(spec)
     except walk.WalkError as exc:
-        raise InputError(exc.message, path=display) from None
-    src_name = walk.printable(name or Path(os.path.abspath(spec)).name)
-    return LocalSource(spec=spec, name=src_name, root=root, config_dir=config_dir)
+        raise _error(exc, path=display) from None
+    return LocalSource(spec=spec, name=name, root=spec, config_dir=cdir)
 
 
-unique_names = walk.unique_names
+def __getattr__(attr: str) -> object:
+    # SourceFile moved to bindermerge.sources.base; kinds are switched over at the end of the
+    # restructuring (they are being edited in parallel).
+    if attr == "SourceFile":
+        from bindermerge.sources.base import SourceFile
 
-
-def digest_inputs(
-    sources: Iterable[tuple[str, Sequence[SourceFile]]], options: dict[str, object], version: str
-) -> str:
-    """A sha256 over everything that decides the output: version, options, every input byte.
-
-    Recorded in the output's manifest; :func:`bindermerge.walk.digest_directories` computes
-    the same value from disk for the fast ``--check`` path.
-    """
-    d = walk.Digest(version, options)
-    for name, files in sources:  # the files already read for the merge: no second read
-        d.source(name)
-        for f in files:
-            d.file(f.name, f.executable, f.data)
-    return d.hexdigest()
+        return SourceFile
+    raise AttributeError(attr)

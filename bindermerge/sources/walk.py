@@ -1,29 +1,32 @@
-"""Listing a source's binder directory and digesting it: the standard library only.
+"""Listing a source's binder directory: the standard library only.
 
 Kept free of dataclasses, typing and pathlib on purpose: the fast ``--check`` path of a
-pre-commit hook imports only this module to decide that nothing changed.
-:mod:`bindermerge.sources` builds the full source model on the same functions, so the
+pre-commit hook lists and digests local sources with this module alone.
+:class:`bindermerge.sources.local.LocalSource` reads files through the same functions, so the
 files that are merged and the files that are digested can never drift apart.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 
-# repo2docker's order: .binder/ wins over binder/, else the directory itself.
-BINDER_DIRS = (".binder", "binder")
+from bindermerge.repo2docker.constants import BINDER_DIRS
+
 # Directories that are never configuration (version control, caches).
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".ipynb_checkpoints", "node_modules"})
 
 
 class WalkError(Exception):
-    """A source directory that cannot be listed; ``rel`` names the file when there is one."""
+    """A source directory that cannot be listed; ``rel`` names the file when there is one.
 
-    def __init__(self, message: str, rel: str | None = None):
+    ``unsafe`` marks a link that leaves the source (as opposed to a missing directory).
+    """
+
+    def __init__(self, message: str, rel: str | None = None, *, unsafe: bool = False):
         super().__init__(message)
         self.message = message
         self.rel = rel
+        self.unsafe = unsafe
 
 
 def inside(path: str, root: str) -> bool:
@@ -44,7 +47,9 @@ def config_dir(root: str) -> str:
         return root
     found = os.path.join(root, present[0])
     if os.path.islink(found) and not inside(os.path.realpath(found), os.path.realpath(root)):
-        raise WalkError(f"{present[0]}/ is a symlink pointing outside the source directory")
+        raise WalkError(
+            f"{present[0]}/ is a symlink pointing outside the source directory", unsafe=True
+        )
     return found
 
 
@@ -82,91 +87,17 @@ def _check_link(full: str, cdir: str, root_real: str) -> None:
             f"symlink points outside the source directory ({os.readlink(full)}); "
             "bindermerge never reads through it",
             rel,
+            unsafe=True,
         )
-
-
-def option_items(on_conflict: str, name: str | None, fold: bool) -> dict[str, object]:
-    """The options as they enter the input digest (a change in any of them is a change)."""
-    return {"on_conflict": on_conflict, "name": name, "fold": fold}
-
-
-class Digest:
-    """A sha256 over everything that decides the output: version, options, every input byte."""
-
-    def __init__(self, version: str, options: dict[str, object]):
-        self._h = hashlib.sha256()
-        self._h.update(f"bindermerge {version}\n".encode())
-        for key in sorted(options):
-            self._h.update(f"option {key}={options[key]!r}\n".encode())
-
-    def source(self, name: str) -> None:
-        self._h.update(f"source {name}\n".encode("utf-8", "surrogateescape"))
-
-    def file(self, rel: str, executable: bool, data: bytes) -> None:
-        # surrogateescape: file names that are not UTF-8 still digest, byte for byte.
-        self._h.update(f"file {rel} {int(executable)} {len(data)}\n".encode("utf-8", "surrogateescape"))
-        self._h.update(data)
-
-    def hexdigest(self) -> str:
-        return "sha256:" + self._h.hexdigest()
-
-
-def digest_directories(
-    sources: list[tuple[str, str]], version: str, options: dict[str, object]
-) -> str:
-    """Digest sources given as (name, root) pairs, reading them straight from disk."""
-    d = Digest(version, options)
-    for name, root in sources:
-        cdir = config_dir(root)
-        d.source(name)
-        for rel in list_files(root, cdir):
-            full = os.path.join(cdir, rel)
-            with open(full, "rb") as fh:
-                data = fh.read()
-            d.file(rel, bool(os.stat(full).st_mode & 0o111), data)
-    return d.hexdigest()
-
-
-def printable(name: str) -> str:
-    """``name`` with every non-printable character (newlines included) shown as ``?``.
-
-    Source names come from directory names and end up inside ``#`` comments of generated
-    files: a newline there would end the comment and turn the rest of the name into content.
-    """
-    return "".join(c if c.isprintable() else "?" for c in name)
-
-
-def unique_names(specs: list[str]) -> list[str]:
-    """Report names for sources: the directory's name, made unique with its parents.
-
-    Two sources called ``binder`` in different repositories become ``a/binder`` and
-    ``b/binder`` so a report never names two sources the same; the same directory given
-    twice becomes ``x#1`` and ``x#2``.
-    """
-    parts = [[p for p in os.path.abspath(s).split(os.sep) if p] or ["source"] for s in specs]
-    depth = [1] * len(specs)
-    while True:
-        names = [printable("/".join(p[-d:])) for p, d in zip(parts, depth)]
-        clashes = {n for n in names if names.count(n) > 1}
-        if not clashes:
-            return names
-        grown = False
-        for i, n in enumerate(names):
-            if n in clashes and depth[i] < len(parts[i]):
-                depth[i] += 1
-                grown = True
-        if not grown:  # the same directory given twice: number the short names
-            seen: dict[str, int] = {}
-            out = []
-            for n, p in zip(names, parts):
-                seen[n] = seen.get(n, 0) + 1
-                out.append(n if names.count(n) == 1 else printable(f"{p[-1]}#{seen[n]}"))
-            return out
 
 
 def lock_digest(
     base: str, platforms: tuple[str, ...] | list[str], backend: str, lock_pip: str = "auto"
 ) -> str:
-    """The input digest of a locked merge: the merge's digest plus the lock's options."""
-    h = hashlib.sha256(f"{base}\nlock {','.join(platforms)} {backend} pip={lock_pip}\n".encode())
-    return "sha256:" + h.hexdigest()
+    """The input digest of a locked merge (see :func:`bindermerge.digest.lock_digest`)."""
+    from bindermerge.digest import lock_digest as digest
+
+    return digest(
+        base,
+        {"lock": True, "platforms": tuple(platforms), "lock_backend": backend, "lock_pip": lock_pip},
+    )

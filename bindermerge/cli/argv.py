@@ -1,0 +1,78 @@
+"""Reading ``bindermerge SRC... -o OUT [options]`` without typer, from the options table.
+
+A pre-commit hook runs the same well-formed command on every commit; importing typer (and
+click) to read it would cost more than the merge. This reader understands exactly the flags in
+:data:`bindermerge.options.OPTIONS` and answers None for anything else (``--help``, a
+subcommand, an unknown flag, a missing value, a bad choice): then typer parses, and explains.
+Both readers derive from the same table, so they cannot disagree on what a flag means.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+from bindermerge.options import BY_FLAG
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast path avoids importing typing
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# First words that are never a source: subcommands and the flags typer answers itself.
+NOT_A_MERGE = frozenset({"-h", "--help", "--version", "merge", "explain"})
+
+
+class Request:
+    """A parsed main command: the sources as typed and the option values given."""
+
+    __slots__ = ("sources", "values")
+
+    def __init__(self, sources: list[str], values: dict[str, object]) -> None:
+        self.sources = sources
+        self.values = values
+
+
+def parse(argv: Sequence[str]) -> Request | None:
+    """The sources and options of a plain merge command, or None when typer must parse it."""
+    args = list(argv)
+    if not args or args[0] in NOT_A_MERGE:
+        return None
+    sources: list[str] = []
+    values: dict[str, object] = {}
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            sources += args[i + 1 :]
+            break
+        if not a.startswith("-") or a == "-":
+            sources.append(a)
+            i += 1
+            continue
+        key, value = a, None
+        if a.startswith("--") and "=" in a:
+            key, value = a.split("=", 1)
+        elif not a.startswith("--") and len(a) > 2:  # -oDIR
+            key, value = a[:2], a[2:]
+        option = BY_FLAG.get(key)
+        if option is None:
+            return None
+        if option.takes_value:
+            if value is None:
+                i += 1
+                if i >= len(args):
+                    return None
+                value = args[i]
+            if option.check(value) is not None:
+                return None
+            if option.kind == "list":
+                previous = values.get(option.name, ())
+                values[option.name] = (*(previous if isinstance(previous, tuple) else ()), value)
+            else:
+                values[option.name] = value
+        else:
+            if value is not None:
+                return None
+            values[option.name] = not option.negate
+        i += 1
+    if not sources:
+        return None
+    return Request(sources, values)

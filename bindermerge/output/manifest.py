@@ -1,0 +1,167 @@
+"""The output's manifest, ``.bindermerge.json``: the one module that reads and writes it.
+
+The manifest lists every file bindermerge wrote with its sha256 and mode, the sources it was
+made from, the options and the digest of the inputs. A later run reads it to know that the
+directory is bindermerge's own and unchanged by hand (:mod:`bindermerge.output.write`), the
+fast ``--check`` reads it to decide without merging (:mod:`bindermerge.cli.fastcheck`), and
+``--lock`` reads it to reuse lock files nobody edited (:mod:`bindermerge.lock.apply`).
+
+Schema (``format`` 2)::
+
+    {
+      "generator": "bindermerge",
+      "format": 2,
+      "version": "<bindermerge version>",
+      "sources": [{"name": "db", "kind": "local", "identity": "...", "digest": "sha256:..."}],
+      "options": {"on_conflict": "fail", ...},          # the digested options
+      "input_digest": "sha256:...",
+      "files": {"apt.txt": {"sha256": "<hex>", "mode": "644"}, ...}
+    }
+
+Format 1 (bindermerge 0.1) had ``sources`` as a list of names; it is still read, so a
+directory written by it stays bindermerge's own. Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+NAME = ".bindermerge.json"
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
+GENERATOR = "bindermerge"
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast --check path avoids typing
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+
+def mode_text(mode: int) -> str:
+    """A file mode as the manifest (and the JSON report) write it: ``755`` or ``644``."""
+    return "755" if mode & 0o111 else "644"
+
+
+class ManifestError(ValueError):
+    """A manifest that is not one bindermerge wrote (wrong JSON, wrong shape)."""
+
+
+class Manifest:
+    """A parsed manifest. ``files`` maps output paths to ``(sha256 hex, mode text)``."""
+
+    __slots__ = ("version", "format", "sources", "options", "input_digest", "files")
+
+    def __init__(
+        self,
+        *,
+        version: str,
+        sources: list[dict[str, str]],
+        options: dict[str, object],
+        input_digest: str,
+        files: dict[str, tuple[str, str]],
+        format: int = FORMAT,
+    ) -> None:
+        self.version = version
+        self.format = format
+        self.sources = sources
+        self.options = options
+        self.input_digest = input_digest
+        self.files = files
+
+    # -- writing
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        version: str,
+        sources: Iterable[Mapping[str, str]],
+        options: Mapping[str, object],
+        input_digest: str,
+        files: Iterable[tuple[str, bytes, int]],
+    ) -> Manifest:
+        """The manifest of ``files`` given as ``(path, content, mode)``."""
+        return cls(
+            version=version,
+            sources=[dict(s) for s in sources],
+            options=dict(options),
+            input_digest=input_digest,
+            files={
+                path: (hashlib.sha256(content).hexdigest(), mode_text(mode))
+                for path, content, mode in sorted(files)
+            },
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "generator": GENERATOR,
+            "format": self.format,
+            "version": self.version,
+            "sources": self.sources,
+            "options": self.options,
+            "input_digest": self.input_digest,
+            "files": {p: {"sha256": h, "mode": m} for p, (h, m) in sorted(self.files.items())},
+        }
+
+    def render(self) -> bytes:
+        """The file's bytes: sorted keys and a final newline, so it diffs cleanly."""
+        text = json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
+        return text.encode("utf-8")
+
+    # -- reading
+
+    @classmethod
+    def parse(cls, data: bytes) -> Manifest:
+        """Parse manifest bytes; :class:`ManifestError` when they are not a manifest."""
+        try:
+            doc = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise ManifestError(f"{NAME} is not a bindermerge manifest") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("files"), dict):
+            raise ManifestError(f"{NAME} is not a bindermerge manifest")
+        fmt = doc.get("format", 1)
+        if fmt not in READABLE_FORMATS:
+            raise ManifestError(f"{NAME} has format {fmt!r}, which this bindermerge cannot read")
+        files: dict[str, tuple[str, str]] = {}
+        for path, entry in doc["files"].items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+                raise ManifestError(f"{NAME} is not a bindermerge manifest")
+            files[str(path)] = (entry["sha256"], str(entry.get("mode", "644")))
+        raw_sources = doc.get("sources") or []
+        sources = [
+            {"name": s} if isinstance(s, str) else {str(k): str(v) for k, v in s.items()}
+            for s in raw_sources
+            if isinstance(s, (str, dict))
+        ]
+        options = doc.get("options")
+        return cls(
+            version=str(doc.get("version", "")),
+            format=int(fmt),
+            sources=sources,
+            options=options if isinstance(options, dict) else {},
+            input_digest=str(doc.get("input_digest", "")),
+            files=files,
+        )
+
+    @classmethod
+    def read(cls, directory: str | os.PathLike[str]) -> Manifest | None:
+        """The manifest of an output directory; None when it has none.
+
+        Raises :class:`ManifestError` when the file exists but is not a manifest.
+        """
+        try:
+            with open(os.path.join(directory, NAME), "rb") as fh:
+                data = fh.read()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return cls.parse(data)
+
+    def lists(self, path: str, content: bytes) -> bool:
+        """True when ``path`` is listed with exactly this content."""
+        entry = self.files.get(path)
+        return entry is not None and entry[0] == hashlib.sha256(content).hexdigest()
+
+    def source_record(self, name: str) -> dict[str, str] | None:
+        """The recorded facts of the source called ``name`` (kind, identity, commit, ...)."""
+        return next((s for s in self.sources if s.get("name") == name), None)
