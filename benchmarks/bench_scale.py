@@ -2,7 +2,7 @@
 
 Generates N sources of 40 dependencies each (36 conda specs over a shared pool of packages,
 so most packages are merged from many sources, plus a pip: block of 4 and a channel list)
-and times, for N = 50, 100, 200:
+and times, for N = 100, 500, 1000:
 
   * ``merge()``: ``bindermerge.merge`` called in one process (median of several runs), the
     number the issue's target is about (100 sources under 1 s);
@@ -11,7 +11,7 @@ and times, for N = 50, 100, 200:
 
 Growth should be linear: the last column (ms per source) should stay flat.
 
-Run: python benchmarks/bench_scale.py [--runs N] [--sizes 50,100,200]
+Run: python benchmarks/bench_scale.py [--runs N] [--sizes 100,500,1000]
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def time_in_process(dirs: list[Path], runs: int) -> list[float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--sizes", default="50,100,200")
+    ap.add_argument("--sizes", default="100,500,1000")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     print(f"{'sources':>8} {'merge() median':>15} {'min':>8} {'process median':>15} {'ms/source':>10}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from bindermerge.model import Conflict, MergeWarning, Origin, OutputFile
 from bindermerge.options import MergeOptions
@@ -48,7 +48,7 @@ class MergeContext:
     @overload
     def fragments_of(self, kind: str, of: type[T]) -> list[T]: ...
 
-    def fragments_of(self, kind: str, of: type[object] = object) -> list[object]:
+    def fragments_of(self, kind: str, of: type[Any] = object) -> list[Any]:
         """The fragments of another kind that are ``of`` this type, in source order.
 
         ``kind`` must be among the kinds the calling kind declared it reads or consumes (in

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLES, run_process, tree_bytes
+from helpers import EXAMPLES, run_process, tree_bytes
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from bindermerge import __version__
 from bindermerge.pipeline import merge
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 GOLDEN = Path(__file__).parent / "golden" / "examples"
 SOURCES = [EXAMPLES / "binder_db", EXAMPLES / "binder_openrefine"]

@@ -11,7 +11,7 @@ from bindermerge.output import compare
 from bindermerge.output import write as output
 from bindermerge.errors import OutputError
 from bindermerge.pipeline import merge
-from conftest import tree_bytes
+from helpers import tree_bytes
 
 
 def test_write_and_rewrite(make_source, tmp_path):

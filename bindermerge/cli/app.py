@@ -19,11 +19,11 @@ from typer.core import TyperGroup
 
 from bindermerge.options import OPTIONS, MergeOptions, Option
 
-HELP = """Compose several Binder / repo2docker configuration directories into one.
-
-Run `bindermerge SRC... -o binder` to merge (the `merge` command is the default); a source
-that is named like a command is given as ./explain or after `merge`.
-"""
+HELP = (
+    "Compose several Binder / repo2docker configuration directories into one.\n\n"
+    "Run bindermerge SRC... -o binder to merge (merge is the default command); a source "
+    "named like a command is given as ./explain, or after merge."
+)
 SOURCES_HELP = "Source directories, merged in this order."
 
 
@@ -51,6 +51,7 @@ def build_app() -> typer.Typer:
         cls=DefaultMergeGroup,
         add_completion=False,
         pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # help text is plain: "bindermerge[lock]" is not markup
         no_args_is_help=True,
         context_settings={"help_option_names": ["-h", "--help"]},
         help=HELP,
@@ -116,7 +117,7 @@ def _merge_command() -> Callable[..., None]:
         inspect.Parameter(
             "sources",
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            annotation=Annotated[List[str], typer.Argument(help=SOURCES_HELP, show_default=False)],
+            annotation=Annotated[List[str], typer.Argument(help=SOURCES_HELP, show_default=False, metavar="SRC...")],
         )
     ]
     for option in OPTIONS:

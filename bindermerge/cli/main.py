@@ -55,9 +55,7 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
 
     from bindermerge.cli.report import Reporter
     from bindermerge.errors import BinderMergeError, OutputError
-    from bindermerge.output import compare
     from bindermerge.output.location import location_problem
-    from bindermerge.output.write import planned_files
     from bindermerge.pipeline import merge
 
     rep = Reporter(as_json=opts.json)
@@ -112,6 +110,8 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
         return rep.finish(result, EXIT_CONFLICT, "warnings under --strict: nothing written")
 
     if opts.check or opts.diff:
+        from bindermerge.output import compare
+
         differences = compare.compare(output, result)
         if opts.diff:
             rep.diff(compare.unified_diff(output, result))
@@ -125,6 +125,8 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
         # --diff alone: like diff(1) and git diff --exit-code, 1 when there is a difference
         return rep.finish(result, EXIT_CONFLICT if differences else EXIT_OK, None)
     if opts.dry_run:
+        from bindermerge.output.write import planned_files
+
         rep.plan(output, planned_files(result))
         return rep.finish(result, EXIT_OK, None)
     try:

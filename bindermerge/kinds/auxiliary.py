@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from bindermerge.kinds import Kind
 from bindermerge.context import MergeContext
 from bindermerge.render.layout import source_folders
 from bindermerge.model import Origin, OutputFile
-from bindermerge.sources.local import SourceFile
+from bindermerge.sources.base import SourceFile
 
 NAME = "auxiliary"
 
@@ -48,3 +49,6 @@ def render(merged: Sequence[AuxFile], ctx: MergeContext) -> list[OutputFile]:
         )
         for f in merged
     ]
+
+
+KIND = Kind(NAME, parse, merge, render)

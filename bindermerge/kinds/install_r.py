@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from bindermerge.sources.names import printable
+from bindermerge.kinds import Kind
 from bindermerge.context import MergeContext, normalise_text
 from bindermerge.render.layout import source_folders
 from bindermerge.model import Origin, OutputFile
 from bindermerge.scripts.lint import moved_files, moved_references
-from bindermerge.sources.local import SourceFile
+from bindermerge.sources.base import SourceFile
 from bindermerge.kinds import runtime
 
 NAME = "install_r"
@@ -49,7 +50,7 @@ def parse(file: SourceFile, view: object) -> InstallR:
 def merge(fragments: Sequence[InstallR], ctx: MergeContext) -> tuple[InstallR, ...]:
     """Keep every source's script in order; warn when repo2docker would not run install.R."""
     origins = [f.origin for f in fragments]
-    runtimes = [r for r in ctx.fragments_of(runtime.NAME) if isinstance(r, runtime.Runtime)]
+    runtimes = ctx.fragments_of(runtime.NAME, runtime.Runtime)
     if not any(r.name == "r" and r.date is not None for r in runtimes):
         ctx.warn(
             "install-r-ignored",
@@ -91,3 +92,6 @@ def render(merged: Sequence[InstallR], ctx: MergeContext) -> list[OutputFile]:
         parts.append(f"\n# ---- install.R of {source} ----\n")
         parts.append(normalise_text(frag.text) or "# (empty)\n")
     return [OutputFile(FILE, "".join(parts).encode("utf-8"), 0o644)]
+
+
+KIND = Kind(NAME, parse, merge, render)

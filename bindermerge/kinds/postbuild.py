@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import Sequence
 
 from bindermerge.render import templates
+from bindermerge.kinds import Kind
 from bindermerge.context import MergeContext
 from bindermerge.render.layout import source_folders
 from bindermerge.model import OutputFile
 from bindermerge.scripts.lint import Script, lint_postbuild, lint_each, parse_script
-from bindermerge.sources.local import SourceFile
+from bindermerge.sources.base import SourceFile
 
 NAME = "postbuild"
 FILE = "postBuild"
@@ -52,3 +53,6 @@ def render(merged: Sequence[Script], ctx: MergeContext) -> list[OutputFile]:
     text = templates.render(TEMPLATE, header=ctx.header(), steps=steps)
     files.append(OutputFile(FILE, text.encode("utf-8"), 0o755))
     return files
+
+
+KIND = Kind(NAME, parse, merge, render)

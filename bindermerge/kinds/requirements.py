@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from bindermerge.specs import pip as pip
+from bindermerge.kinds import Kind
 from bindermerge.context import MergeContext
 from bindermerge.model import OutputFile
-from bindermerge.sources.local import SourceFile
+from bindermerge.sources.base import SourceFile
 
 NAME = "requirements"
 FILE = "requirements.txt"
@@ -41,3 +42,6 @@ def render(merged: pip.MergedPip, ctx: MergeContext) -> list[OutputFile]:
         files.append(ctx.text_file(CONSTRAINTS, "\n".join(body)))
     files.append(ctx.text_file(FILE, "\n".join(lines)))
     return files
+
+
+KIND = Kind(NAME, parse, merge, render)

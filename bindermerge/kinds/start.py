@@ -15,11 +15,12 @@ from __future__ import annotations
 from typing import Sequence
 
 from bindermerge.render import templates
+from bindermerge.kinds import Kind
 from bindermerge.context import MergeContext
 from bindermerge.render.layout import source_folders
 from bindermerge.model import OutputFile
 from bindermerge.scripts.lint import Script, lint_start, lint_each, parse_script
-from bindermerge.sources.local import SourceFile
+from bindermerge.sources.base import SourceFile
 
 NAME = "start"
 FILE = "start"
@@ -52,3 +53,6 @@ def render(merged: Sequence[Script], ctx: MergeContext) -> list[OutputFile]:
     )
     files.append(OutputFile(FILE, text.encode("utf-8"), 0o755))
     return files
+
+
+KIND = Kind(NAME, parse, merge, render)

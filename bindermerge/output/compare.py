@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +51,8 @@ def compare(directory: Path, result: MergeResult) -> list[Difference]:
 
 def unified_diff(directory: Path, result: MergeResult) -> str:
     """A unified diff from ``directory`` on disk to what would be generated."""
+    import difflib
+
     state = DirState.read(Path(directory))
     planned = {f.path: f for f in planned_files(result)}
     chunks: list[str] = []

@@ -7,8 +7,6 @@ replacing it would lose work that bindermerge did not write.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import tempfile
@@ -160,6 +158,9 @@ def _swap_in(new: Path, directory: Path) -> None:
 
 def _rename_exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step with Linux's renameat2(RENAME_EXCHANGE); False elsewhere."""
+    import ctypes  # lazily: only a rewrite of an existing directory needs it
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         renameat2 = libc.renameat2

@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Literal, Mapping, Sequence
 from bindermerge.context import MergeContext
 from bindermerge.render.layout import source_folders
 from bindermerge.model import Origin
-from bindermerge.sources.local import SourceFile
+from bindermerge.sources.base import SourceFile
 
 Family = Literal["shell", "python", "r", "other"]
 

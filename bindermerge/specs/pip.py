@@ -21,7 +21,7 @@ from bindermerge.specs import pep440 as specifiers
 from bindermerge.context import MergeContext
 from bindermerge.errors import InputError
 from bindermerge.model import Origin
-from bindermerge.sources.local import SourceFile
+from bindermerge.sources.base import SourceFile
 
 # pip strips a comment that starts a line or follows white space.
 _COMMENT = re.compile(r"(^|\s+)#.*$")
