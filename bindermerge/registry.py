@@ -95,13 +95,14 @@ def entry_for(relpath: str) -> Entry:
     return hits[0] if hits else FALLBACK
 
 
-def run_order(names: Iterable[str]) -> list[Entry]:
+def run_order(names: Iterable[str], entries: Sequence[Entry] = ENTRIES) -> list[Entry]:
     """The kinds called ``names`` in the order they must merge.
 
     A kind that consumes another runs before it (the consumed kind then renders nothing);
-    otherwise :data:`ENTRIES` order holds. Raises :class:`RegistryError` on a cycle.
+    otherwise the order of ``entries`` holds. Raises :class:`RegistryError` on a cycle.
     """
-    wanted = [e for e in ENTRIES if e.name in set(names)]
+    wanted_names = set(names)
+    wanted = [e for e in entries if e.name in wanted_names]
     placed: list[Entry] = []
     left = list(wanted)
     while left:
@@ -124,7 +125,7 @@ def check(entries: Sequence[Entry] = ENTRIES) -> None:
                 raise RegistryError(f"{e.name} declares unknown kind {other!r}")
     if sum(e.fallback for e in entries) != 1:
         raise RegistryError("exactly one kind must be the fallback")
-    run_order(names)
+    run_order(names, entries)
 
 
 check()

@@ -14,14 +14,18 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from typing import TYPE_CHECKING
 
-from bindermerge.specs import pep440 as specifiers
 from bindermerge.context import MergeContext
 from bindermerge.errors import InputError
 from bindermerge.model import Origin
 from bindermerge.sources.base import SourceFile
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+
+# packaging (about 20 ms to import) is loaded by the functions that parse or merge
+# requirements, so an environment.yml without a pip: block never pays for it.
 
 # pip strips a comment that starts a line or follows white space.
 _COMMENT = re.compile(r"(^|\s+)#.*$")
@@ -198,6 +202,8 @@ class _Parser:
         self.options.append(PipOption(origin, name, value))
 
     def _requirement(self, line: str, origin: Origin, *, constraint: bool, editable: bool) -> None:
+        from packaging.utils import canonicalize_name
+
         try:
             text, line_options = _split_line_options(line)
         except ValueError as exc:
@@ -234,6 +240,8 @@ class _Parser:
 
 
 def _parse_req(text: str, origin: Origin) -> Requirement:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         return Requirement(text)
     except InvalidRequirement as exc:
@@ -393,6 +401,8 @@ def _merge_group(
     reqs: Sequence[PipRequirement], ctx: MergeContext, kind: str, file: str,
     *, constraint: bool = False,
 ) -> list[MergedRequirement]:
+    from bindermerge.specs import pep440 as specifiers
+
     groups: dict[tuple[str, str | None], list[PipRequirement]] = {}
     for r in reqs:
         groups.setdefault((r.key, r.marker), []).append(r)
@@ -416,6 +426,8 @@ def _merge_group(
 def _merge_one(
     group: list[PipRequirement], ctx: MergeContext, kind: str, file: str, constraint: bool
 ) -> MergedRequirement:
+    from bindermerge.specs import pep440 as specifiers
+
     origins = [r.origin for r in group]
     first = group[0]
     if first.requirement is None:  # unnamed URL: identical by key
@@ -489,6 +501,8 @@ def _check_constraints(
     kind: str, file: str,
 ) -> None:
     """A constraint from one source that excludes every version another source requires."""
+    from bindermerge.specs import pep440 as specifiers
+
     for c in cons:
         if c.requirement is None or not c.requirement.specifier:
             continue
