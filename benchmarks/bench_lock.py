@@ -4,7 +4,9 @@ Every measurement is a fresh Python process (import time counts: that is what a 
 waits for), solving the same environment against the same local fixture channel
 (tests/conda_channel.py), offline. The conda-lock runs use the py-rattler based fake
 ``conda`` from tests/fake_conda.py, so they measure conda-lock's overhead plus a very fast
-solver; with a real conda or mamba the conda-lock numbers would only grow.
+solver; with a real conda or mamba the conda-lock numbers would only grow. bindermerge's
+conda-lock backend runs conda-lock in a worker process (so that conda-lock's changes to
+os.environ stay out of the caller's process): its figure includes that second Python start.
 
     python benchmarks/bench_lock.py [--runs 7]
 
@@ -84,15 +86,27 @@ def report(label: str, times: list[float]) -> None:
 def bench_cli_unchanged_inputs(
     work: Path, channel_url: str, env: dict[str, str], runs: int
 ) -> list[float]:
-    """``bindermerge SRC... -o DIR --lock`` re-run on unchanged sources (no solve, no solver import)."""
+    """``bindermerge SRC... -o DIR --lock`` re-run on unchanged sources.
+
+    No solve and no solver import: the fast path answers from the manifest.
+    """
     src = work / "cli-src"
     (src / "binder").mkdir(parents=True, exist_ok=True)
     (src / "binder" / "environment.yml").write_text(
         f"channels:\n  - {channel_url}\ndependencies:\n  - python=3.11\n  - numpy\n"
     )
     out = work / "cli-out" / "binder"
-    cmd = [sys.executable, "-m", "bindermerge", str(src), "-o", str(out), "--lock",
-           "--lock-backend", "rattler"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bindermerge",
+        str(src),
+        "-o",
+        str(out),
+        "--lock",
+        "--lock-backend",
+        "rattler",
+    ]
     subprocess.run(cmd, env=env, cwd=work, check=True, capture_output=True)  # the one real lock
     return timed(cmd, cwd=work, env=env, runs=runs)
 
@@ -220,7 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"python {sys.version.split()[0]}, {args.runs} runs per scenario, offline")
         for label, run in scenarios:
             report(label, run())
-        report("bindermerge CLI --lock, unchanged inputs", bench_cli_unchanged_inputs(tmp, channel.url, env, args.runs))
+        report(
+            "bindermerge CLI --lock, unchanged inputs",
+            bench_cli_unchanged_inputs(tmp, channel.url, env, args.runs),
+        )
         shutil.rmtree(home, ignore_errors=True)
     return 0
 

@@ -11,7 +11,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -25,6 +29,7 @@ from fake_conda import install_fake_conda
 from bindermerge.lock import (
     ChannelUnreachableError,
     LockError,
+    LockExtraMissingError,
     LockResult,
     LockSpec,
     NoSolverError,
@@ -33,6 +38,7 @@ from bindermerge.lock import (
     lock_environment,
     stored_input_hash,
 )
+from bindermerge.lock import errors as lock_errors
 
 BACKENDS = ("rattler", "conda-lock")
 EXPECTED_FILES = {
@@ -83,8 +89,9 @@ def spec_for(channel: LocalChannel, *conda: str, pip: tuple[str, ...] = ()) -> L
     return LockSpec(name="merged", channels=[channel.url], conda_deps=conda, pip_deps=pip)
 
 
-def yaml_load(data: bytes) -> dict:
-    return YAML(typ="safe").load(data.decode())
+def yaml_load(data: bytes) -> dict[str, Any]:
+    loaded: dict[str, Any] = YAML(typ="safe").load(data.decode())
+    return loaded
 
 
 def locked_packages(result: LockResult, tmp_path: Path) -> dict[str, tuple[str, str, str]]:
@@ -332,7 +339,7 @@ def test_local_channel_paths_and_overrides(channel: LocalChannel) -> None:
         ({"backend": "pixi"}, "unknown lock backend"),
     ],
 )
-def test_bad_arguments(channel: LocalChannel, kwargs: dict, message: str) -> None:
+def test_bad_arguments(channel: LocalChannel, kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(LockError, match=message):
         lock_environment(spec_for(channel, "python"), **kwargs)
 
@@ -366,3 +373,293 @@ def test_repo2docker_reads_the_pinned_python(
     assert buildpack.detect()
     assert buildpack.environment_yaml_path == "binder/environment.yml"
     assert buildpack.python_version == expected
+
+
+# -- provenance, process state, the lock extra ---------------------------------------------
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_unsatisfiable_error_names_the_sources_that_asked(
+    backend: str, channel: LocalChannel, fake_conda_on_path: Path
+) -> None:
+    spec = LockSpec(
+        name="m",
+        channels=[channel.url],
+        conda_deps=["python=3.10", "tzdata", "numpy>=2"],
+        requested_by=[("python", ["old"]), ("tzdata", ["bystander"]), ("numpy", ["new", "old"])],
+    )
+    with pytest.raises(UnsatisfiableError) as info:
+        lock_environment(spec, backend=backend)  # type: ignore[arg-type]
+    error = info.value
+    # The solver's explanation names numpy and python, not tzdata: its source is not blamed.
+    assert error.packages == ("python", "numpy")
+    assert error.sources == ("old", "new")
+    assert "asked for by old, new" in str(error)
+    assert error.specs == ("python=3.10", "tzdata", "numpy>=2")
+
+
+def test_provenance_takes_no_part_in_equality_or_the_hash(channel: LocalChannel) -> None:
+    plain = spec_for(channel, "python", "numpy")
+    traced = LockSpec(
+        name="merged",
+        channels=[channel.url],
+        conda_deps=["python", "numpy"],
+        requested_by=[("numpy", ["a"])],
+    )
+    assert plain == traced and hash(plain) == hash(traced)
+    assert input_hash(plain) == input_hash(traced)
+    assert traced.requested_by == (("numpy", ("a",)),)
+
+
+@pytest.mark.parametrize(
+    ("explanation", "packages"),
+    [
+        ("python >=3.11 is excluded by python 3.10.*", ("python",)),
+        ("nothing provides python-dateutil needed by pandas-2.2", ("pandas",)),
+        ("python_abi 3.10 conflicts with python-3.11.9", ("python",)),
+        ("NumPy 2.0.1 would require ...", ("numpy",)),
+        ("the solver said nothing useful", ("python", "pandas", "numpy")),  # none named: all
+    ],
+)
+def test_involved_packages_are_whole_names(explanation: str, packages: tuple[str, ...]) -> None:
+    spec = LockSpec(
+        name="m",
+        channels=["c"],
+        conda_deps=["python", "pandas", "numpy"],
+        requested_by=[("python", ["a"]), ("pandas", ["b"]), ("numpy", ["c", "a"])],
+    )
+    assert spec.involved(explanation)[0] == packages
+
+
+class _Watcher:
+    """Samples os.environ and sys.stderr from another thread while a lock runs."""
+
+    def __init__(self) -> None:
+        self.environ = dict(os.environ)
+        self.stderr = sys.stderr
+        self.changes: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            try:
+                now = dict(os.environ)
+            except RuntimeError:  # changed while being copied: a change all the same
+                self.changes.append("os.environ changed while read")
+                continue
+            if now != self.environ:
+                keys = {
+                    k for k in now.keys() | self.environ.keys() if now.get(k) != self.environ.get(k)
+                }
+                self.changes.append(f"os.environ: {sorted(keys)}")
+            if sys.stderr is not self.stderr:
+                self.changes.append("sys.stderr replaced")
+            time.sleep(0.0005)
+
+    def __enter__(self) -> _Watcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@pytest.mark.parametrize("in_process", [False, True], ids=["worker", "in-process-control"])
+def test_conda_lock_backend_leaves_the_process_alone(
+    in_process: bool,
+    channel: LocalChannel,
+    fake_conda_on_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """conda-lock sets CONDA_OVERRIDE_* around each dry run: only its worker may see that.
+
+    The control runs the same job in this process and must be caught, which shows the
+    watcher can see what it is looking for.
+    """
+    from bindermerge.lock import condalock_backend
+    from bindermerge.lock import job as jobs
+
+    if in_process:
+
+        def here(job: jobs.LockJob, *, conda_exe: Path) -> jobs.JobOutput:
+            return jobs.run(job, lambda r: condalock_backend.solve(r, conda_exe=conda_exe))
+
+        monkeypatch.setattr(condalock_backend, "lock", here)
+    spec = spec_for(channel, "python=3.11", "numpy")
+    with _Watcher() as watcher:
+        result = lock_environment(spec, backend="conda-lock")
+    assert result.backend == "conda-lock"
+    if in_process:
+        assert any("CONDA_OVERRIDE_" in c for c in watcher.changes)
+    else:
+        assert watcher.changes == []
+        assert dict(os.environ) == watcher.environ
+
+
+@pytest.fixture
+def recorded_pip_solve(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, object]]]:
+    """conda-lock's PyPI solver replaced by one that records its arguments and the
+    environment it ran in, and pins nothing (no network)."""
+    import conda_lock.pypi_solver
+
+    calls: list[dict[str, object]] = []
+
+    def solve_pypi(**kwargs: object) -> dict[str, object]:
+        calls.append({**kwargs, "environ": dict(os.environ)})
+        return {}
+
+    monkeypatch.setattr(conda_lock.pypi_solver, "solve_pypi", solve_pypi)
+    yield calls
+
+
+def test_pip_index_reaches_poetry_as_an_argument(
+    channel: LocalChannel,
+    recorded_pip_solve: list[dict[str, object]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/ignored")
+    monkeypatch.delenv("POETRY_REPOSITORIES_PYPISIMPLE_URL", raising=False)
+    before = dict(os.environ)
+    index = "https://user:secret@mirror.example/simple"
+    spec = spec_for(channel, "python=3.11", "pip", pip=("six==1.16.0",))
+    result = lock_environment(spec, backend="rattler", lock_pip=True, pip_indexes=[index])
+
+    assert dict(os.environ) == before
+    (call,) = recorded_pip_solve
+    assert call["environ"] == before  # nothing set around the solve either
+    assert [r.url for r in call["pip_repositories"]] == [index]  # type: ignore[attr-defined]
+    assert call["allow_pypi_requests"] is False
+    assert call["strip_auth"] is True  # the lock files never carry the index's credentials
+    assert b"secret" not in result.files["conda-lock.yml"]
+    # The index decides which versions exist: it is an input, credentials aside.
+    assert result.input_hash == input_hash(
+        spec, backend="rattler", lock_pip=True, pip_indexes=["https://mirror.example/simple"]
+    )
+    assert result.input_hash != input_hash(
+        spec, backend="rattler", lock_pip=True, pip_indexes=["https://other.example/simple"]
+    )
+
+
+def test_default_pip_index_is_read_from_the_environment_not_written(
+    channel: LocalChannel,
+    recorded_pip_solve: list[dict[str, object]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple/")
+    monkeypatch.delenv("POETRY_REPOSITORIES_PYPISIMPLE_URL", raising=False)
+    spec = spec_for(channel, "python=3.11", "pip", pip=("six==1.16.0",))
+    lock_environment(spec, backend="rattler", lock_pip=True)
+    (call,) = recorded_pip_solve
+    assert [r.url for r in call["pip_repositories"]] == ["http://127.0.0.1:9/simple"]  # type: ignore[attr-defined]
+    assert "POETRY_REPOSITORIES_PYPISIMPLE_URL" not in call["environ"]  # type: ignore[operator]
+
+    # An index Poetry reads from its own setting is not named twice.
+    recorded_pip_solve.clear()
+    monkeypatch.setenv("POETRY_REPOSITORIES_PYPISIMPLE_URL", "http://127.0.0.1:9/poetry")
+    lock_environment(spec, backend="rattler", lock_pip=True)
+    (call,) = recorded_pip_solve
+    assert call["pip_repositories"] == [] and call["allow_pypi_requests"] is False
+
+
+def test_pip_indexes_do_not_change_a_lock_without_pip(channel: LocalChannel) -> None:
+    spec = spec_for(channel, "python", pip=("six",))
+    assert input_hash(spec, pip_indexes=["https://a.example/simple"]) == input_hash(spec)
+
+
+def test_missing_lock_extra_is_named_before_anything_else(
+    channel: LocalChannel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, package: str | None = None) -> object:
+        return None if name == "conda_lock" else real(name, package)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    with pytest.raises(LockExtraMissingError) as info:
+        lock_environment(spec_for(channel, "python"), backend="rattler")
+    assert info.value.missing == ("conda-lock",)
+    assert "install bindermerge[lock]" in str(info.value)
+    assert isinstance(info.value, LockError)
+
+
+def test_worker_errors_come_back_as_their_own_class() -> None:
+    from bindermerge.lock.worker import error_from_json, error_to_json
+
+    cases: list[LockError] = [
+        UnsatisfiableError("linux-64", ["numpy>=2", "python=3.10"], "numpy needs python >=3.11"),
+        ChannelUnreachableError("file:///nowhere", "no such file"),
+        NoSolverError("no conda"),
+        LockError("conda crashed"),
+    ]
+    for error in cases:
+        back = error_from_json(error_to_json(error))
+        assert type(back) is type(error) and str(back) == str(error)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "errors",
+        "hashing",
+        "pypi",
+        "job",
+        "render",
+        "rattler_backend",
+        "condalock_backend",
+        "worker",
+        "apply",
+    ],
+)
+def test_each_lock_module_imports_on_its_own(module: str) -> None:
+    """No cycles: every module of the package can be the first one imported."""
+    subprocess.run(
+        [sys.executable, "-c", f"import bindermerge.lock.{module}"],
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+    )
+
+
+def test_errors_are_defined_once() -> None:
+    import bindermerge.lock as lock
+
+    for name in lock_errors.__all__:
+        if name != "LOCK_EXTRA":
+            assert getattr(lock, name) is getattr(lock_errors, name)
+
+
+def test_a_job_crosses_to_the_worker_unchanged() -> None:
+    from bindermerge.lock.job import LockJob
+
+    job = LockJob(
+        name="m",
+        channels=("conda-forge", "nodefaults"),
+        solve_channels=("conda-forge",),
+        conda_deps=("python=3.11", "pip"),
+        pip_deps=("six==1.16.0", "-e ."),
+        lock_pip=True,
+        pip_repositories=("https://mirror.example/simple",),
+        allow_pypi_requests=False,
+        platforms=("linux-64", "osx-arm64"),
+        input_hash="0" * 64,
+        backend="conda-lock",
+    )
+    assert LockJob.from_json(job.to_json()) == job
+    with pytest.raises(LockError, match="not a lock job"):
+        LockJob.from_json({"name": "m"})
+
+
+def test_the_old_sources_of_reads_the_error_being_handled() -> None:
+    from bindermerge.lock.apply import sources_of
+
+    with pytest.warns(DeprecationWarning):
+        assert sources_of("# from a\n", ["numpy"], "numpy") == []  # the text is not read
+    try:
+        raise UnsatisfiableError("linux-64", ["numpy"], "numpy", sources=["a", "b"])
+    except UnsatisfiableError:
+        with pytest.warns(DeprecationWarning):
+            assert sources_of("", ["numpy"], "numpy") == ["a", "b"]

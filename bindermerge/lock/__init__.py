@@ -8,20 +8,37 @@ formats (``conda-lock.yml``, ``conda-<platform>.lock``) and the unpinned merged 
 
 Two solvers sit behind one interface (:mod:`.condalock_backend`, :mod:`.rattler_backend`);
 both hand a conda-lock ``Lockfile`` model to :mod:`.render`, so the files have the same
-shape whichever solved them. conda-lock and py-rattler are imported only inside functions:
-importing this package (and :mod:`.hashing`, which decides whether a solve is needed at
-all) stays cheap.
+shape whichever solved them. Solving needs the ``lock`` extra (``pip install
+'bindermerge[lock]'``: conda-lock and ensureconda); without it :func:`lock_environment`
+raises :class:`LockExtraMissingError`. conda-lock and py-rattler are imported only inside
+functions: importing this package (and :mod:`.hashing`, which decides whether a solve is
+needed at all) stays cheap and works without the extra. The errors live in :mod:`.errors`
+and are re-exported here.
+
+A lock call changes nothing process-wide: the package index reaches Poetry in conda-lock's
+``LockSpecification``, and the conda-lock backend, whose conda path sets ``CONDA_OVERRIDE_*``
+in ``os.environ``, runs in a worker process.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bindermerge.errors import BinderMergeError
+from bindermerge.lock.errors import (
+    LOCK_EXTRA,
+    ChannelUnreachableError,
+    LockError,
+    LockExtraMissingError,
+    NoSolverError,
+    StaleLock,
+    UnsatisfiableError,
+)
 from bindermerge.lock.hashing import compute_input_hash, stored_input_hash
 
 Backend = Literal["auto", "conda-lock", "rattler"]
@@ -39,54 +56,51 @@ SUPPORTED_PLATFORMS: tuple[str, ...] = (
     "win-64",
 )
 
+# The lock extra: distribution -> the module it provides.
+LOCK_EXTRA_MODULES: dict[str, str] = {"conda-lock": "conda_lock", "ensureconda": "ensureconda"}
+
 __all__ = [
     "BACKENDS",
+    "LOCK_EXTRA",
     "Backend",
     "ChannelUnreachableError",
     "LockError",
+    "LockExtraMissingError",
     "LockResult",
     "LockSpec",
     "NoSolverError",
+    "StaleLock",
     "UnsatisfiableError",
     "input_hash",
     "lock_environment",
+    "lock_extra_missing",
+    "require_lock_extra",
     "stored_input_hash",
 ]
 
 
-class LockError(BinderMergeError):
-    """The merged environment could not be locked."""
+def lock_extra_missing() -> list[str]:
+    """The distributions of the ``lock`` extra that cannot be imported (none: all there).
 
-
-class UnsatisfiableError(LockError):
-    """No set of packages satisfies the merged specs.
-
-    ``explanation`` is the solver's own account (which spec needs what), ``platform`` the
-    platform that failed and ``specs`` the conda specs that were solved, so the caller can
-    point back at the sources that asked for them.
+    Asks the import system where the modules are without importing them (conda-lock takes
+    about half a second to import).
     """
-
-    def __init__(self, platform: str, specs: Sequence[str], explanation: str):
-        self.platform = platform
-        self.specs = tuple(specs)
-        self.explanation = explanation.strip()
-        super().__init__(
-            f"the merged environment cannot be solved for {platform} "
-            f"(specs: {', '.join(self.specs)}):\n{self.explanation}"
-        )
-
-
-class ChannelUnreachableError(LockError):
-    """A channel could not be read (missing, offline, not a conda channel)."""
-
-    def __init__(self, channel: str, reason: str):
-        self.channel = channel
-        self.reason = reason.strip()
-        super().__init__(f"channel {channel!r} cannot be reached: {self.reason}")
+    missing = []
+    for dist, module in LOCK_EXTRA_MODULES.items():
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):  # a broken or half-removed install
+            found = False
+        if not found:
+            missing.append(dist)
+    return missing
 
 
-class NoSolverError(LockError):
-    """The requested backend is not available on this machine."""
+def require_lock_extra() -> None:
+    """Raise :class:`LockExtraMissingError` unless conda-lock and ensureconda are installed."""
+    missing = lock_extra_missing()
+    if missing:
+        raise LockExtraMissingError(missing)
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,9 @@ class LockSpec:
 
     ``conda_deps`` are conda match specs in output order (``python=3.11``,
     ``intake::intake-xarray``); ``pip_deps`` are the lines of the ``pip:`` block as merged.
+    ``requested_by`` is provenance: ``(package name, source names)`` for the conda packages
+    the merge's sources asked for, so an :class:`UnsatisfiableError` can name them. It does
+    not change the lock, so it takes no part in equality or the hash.
     Sequences are stored as tuples so a spec is immutable and hashable.
     """
 
@@ -102,6 +119,7 @@ class LockSpec:
     channels: Sequence[str]
     conda_deps: Sequence[str]
     pip_deps: Sequence[str] = ()
+    requested_by: Sequence[tuple[str, Sequence[str]]] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         for attr in ("channels", "conda_deps", "pip_deps"):
@@ -109,6 +127,27 @@ class LockSpec:
             if isinstance(value, str):
                 raise TypeError(f"LockSpec.{attr} must be a sequence of strings, not a string")
             object.__setattr__(self, attr, tuple(value))
+        provenance = tuple((str(name), tuple(srcs)) for name, srcs in self.requested_by)
+        object.__setattr__(self, "requested_by", provenance)
+
+    def involved(self, explanation: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``(packages, sources)`` behind a solver's ``explanation``, from :attr:`requested_by`.
+
+        The packages are the requested ones the explanation names as whole words (all of
+        them when it names none); the sources are those that asked for them, in order of first
+        appearance.
+        """
+        named = [(name, srcs) for name, srcs in self.requested_by if _mentions(explanation, name)]
+        chosen = named or list(self.requested_by)
+        sources = dict.fromkeys(src for _, srcs in chosen for src in srcs)
+        return tuple(name for name, _ in chosen), tuple(sources)
+
+
+def _mentions(text: str, package: str) -> bool:
+    """Whether ``text`` names ``package`` as a whole name: ``python`` is not in
+    ``python-dateutil`` or ``python_abi``, but is in ``python >=3.11`` and ``python-3.10.14``."""
+    pattern = rf"(?<![\w.-]){re.escape(package)}(?![\w]|[-.][A-Za-z])"
+    return re.search(pattern, text, flags=re.IGNORECASE) is not None
 
 
 @dataclass(frozen=True)
@@ -151,6 +190,33 @@ def _effective_channels(spec: LockSpec, channel_override: Sequence[str] | None) 
     return _solve_channels(channels)
 
 
+@dataclass(frozen=True)
+class _PipIndexes:
+    """Where pip entries are pinned from, in the three forms a lock needs."""
+
+    repositories: tuple[str, ...]  # handed to Poetry in the LockSpecification
+    allow_pypi_requests: bool  # add Poetry's default PyPI repository
+    hashed: tuple[str, ...]  # recorded in the input hash, without credentials
+
+
+def _pip_indexes(pip_indexes: Sequence[str] | None, lock_pip: bool) -> _PipIndexes:
+    if not lock_pip:
+        return _PipIndexes((), False, ())
+    from bindermerge.lock import pypi
+
+    # The default is read from the environment (read, never written): Poetry's, pip's or PyPI.
+    wanted = [pypi.index_url()] if pip_indexes is None else list(pip_indexes)
+    urls = [u.rstrip("/") for u in wanted]
+    # Poetry adds POETRY_REPOSITORIES_<NAME>_URL by itself; naming one again would double
+    # every request it makes.
+    known = pypi.poetry_configured()
+    return _PipIndexes(
+        repositories=tuple(u for u in urls if u not in known),
+        allow_pypi_requests=not urls,
+        hashed=tuple(pypi.without_credentials(u) for u in urls),
+    )
+
+
 def input_hash(
     spec: LockSpec,
     *,
@@ -158,6 +224,7 @@ def input_hash(
     backend: Backend = "auto",
     channel_override: Sequence[str] | None = None,
     lock_pip: bool = False,
+    pip_indexes: Sequence[str] | None = None,
 ) -> str:
     """The hash :func:`lock_environment` would store for these arguments (no solving).
 
@@ -172,6 +239,7 @@ def input_hash(
         platforms=platforms,
         backend=backend,
         lock_pip=lock_pip,
+        pip_indexes=_pip_indexes(pip_indexes, lock_pip).hashed,
     )
 
 
@@ -193,27 +261,34 @@ def lock_environment(
     channel_override: Sequence[str] | None = None,
     lock_pip: bool = False,
     conda_exe: str | os.PathLike[str] | None = None,
+    pip_indexes: Sequence[str] | None = None,
 ) -> LockResult:
     """Solve ``spec`` for ``platforms`` and render the lock files.
 
     ``backend``: ``conda-lock`` runs conda-lock's solver with the user's conda, mamba or
     micromamba (``conda_exe``, or the first one ensureconda finds without installing
-    anything); ``rattler`` solves in-process with py-rattler; ``auto`` takes conda-lock
-    when such an executable exists, else rattler. ``channel_override`` replaces the
-    spec's channels (for example a mirror or a local channel).
+    anything), in a worker process; ``rattler`` solves in-process with py-rattler; ``auto``
+    takes conda-lock when such an executable exists, else rattler. ``channel_override``
+    replaces the spec's channels (for example a mirror or a local channel).
 
-    ``lock_pip`` is off by default: pinning pip entries means asking PyPI (through
+    ``lock_pip`` is off by default: pinning pip entries means asking a package index (through
     conda-lock's vendored Poetry), which is slow, needs the network, and is not what most
     Binder users expect of ``--lock``. When off, the ``pip:`` block is copied unpinned into
-    the pinned ``environment.yml`` and a warning says so.
+    the pinned ``environment.yml`` and a warning says so. ``pip_indexes`` are the simple
+    indexes to pin from (``None``: ``POETRY_REPOSITORIES_PYPISIMPLE_URL``, ``PIP_INDEX_URL``
+    or PyPI's, read from the environment); they are passed to Poetry as arguments, and the
+    process environment is never changed.
 
-    Raises :class:`UnsatisfiableError`, :class:`ChannelUnreachableError`,
-    :class:`NoSolverError` or :class:`LockError`.
+    An :class:`UnsatisfiableError` names the packages involved and the sources that asked
+    for them (``packages``, ``sources``) from ``spec.requested_by``.
+
+    Raises :class:`LockExtraMissingError` (install ``bindermerge[lock]``),
+    :class:`UnsatisfiableError`, :class:`ChannelUnreachableError`, :class:`NoSolverError`
+    or :class:`LockError`.
     """
-    import tempfile
+    from bindermerge.lock.job import LockJob
 
-    from bindermerge.lock import render
-
+    require_lock_extra()
     platforms = tuple(dict.fromkeys(platforms))
     if not platforms:
         raise LockError("no platform to lock for")
@@ -246,55 +321,52 @@ def lock_environment(
             "environment.yml); pass lock_pip to pin them from PyPI"
         )
 
+    indexes = _pip_indexes(pip_indexes, lock_pip)
     digest = input_hash(
         spec,
         platforms=platforms,
         backend=backend,
         channel_override=channel_override,
         lock_pip=lock_pip,
+        pip_indexes=pip_indexes,
     )
     chosen, exe = _choose_backend(backend, conda_exe)
+    job = LockJob(
+        name=spec.name,
+        channels=tuple(channels),
+        solve_channels=tuple(solve_channels),
+        conda_deps=tuple(conda_deps),
+        pip_deps=tuple(spec.pip_deps),
+        lock_pip=lock_pip,
+        pip_repositories=indexes.repositories,
+        allow_pypi_requests=indexes.allow_pypi_requests,
+        platforms=platforms,
+        input_hash=digest,
+        backend=chosen,
+    )
+    try:
+        if chosen == "conda-lock":
+            from bindermerge.lock import condalock_backend
 
-    with tempfile.TemporaryDirectory(prefix="bindermerge-lock-") as tmp:
-        work = render.Workspace.create(Path(tmp))
-        unlocked = render.unlocked_environment_yaml(
-            name=spec.name, channels=channels, conda_deps=conda_deps, pip_deps=spec.pip_deps
-        )
-        # conda-lock records the lock's source file relative to the lock: it must exist.
-        work.unlocked_path.write_text(unlocked, encoding="utf-8")
-        request = render.make_request(
-            conda_deps=conda_deps,
-            pip_deps=spec.pip_deps,
-            lock_pip=lock_pip,
-            channels=solve_channels,
-            platforms=platforms,
-            workspace=work,
-        )
-        warnings.extend(request.warnings)
-        try:
-            if chosen == "conda-lock":
-                from bindermerge.lock import condalock_backend
+            assert exe is not None
+            output = condalock_backend.lock(job, conda_exe=exe)
+        else:
+            from bindermerge.lock import job as jobs
+            from bindermerge.lock import rattler_backend
 
-                assert exe is not None
-                lockfile = condalock_backend.solve(request, conda_exe=exe)
-            else:
-                from bindermerge.lock import rattler_backend
-
-                lockfile = rattler_backend.solve(request)
-        finally:
-            request.close()
-        lockfile = render.with_bindermerge_metadata(lockfile, input_hash=digest, backend=chosen)
-        files = render.render_files(
-            lockfile,
-            workspace=work,
-            name=spec.name,
-            env_channels=channels,
-            platforms=platforms,
-            verbatim_pip=request.verbatim_pip,
-            unlocked_text=unlocked,
-        )
+            output = jobs.run(job, rattler_backend.solve)
+    except UnsatisfiableError as exc:
+        if not spec.requested_by:
+            raise
+        packages, sources = spec.involved(exc.explanation)
+        raise exc.with_provenance(packages, sources) from exc
+    warnings.extend(output.warnings)
     return LockResult(
-        files=files, backend=chosen, input_hash=digest, platforms=platforms, warnings=warnings
+        files=output.files,
+        backend=chosen,
+        input_hash=digest,
+        platforms=platforms,
+        warnings=warnings,
     )
 
 

@@ -3,53 +3,126 @@
 repo2docker reads only environment.yml, so a locked output holds the pinned environment.yml,
 conda-lock.yml, one conda-<platform>.lock per platform and environment.unlocked.yml (the merged
 spec, to lock again). An existing lock whose stored input hash matches is reused as it is.
+
+Everything the lock needs comes from the merge's values, not its rendered text: the
+:class:`~bindermerge.kinds.environment.MergedEnvironment` in ``result.values["environment"]``
+gives the channels, the conda specs, the pip block and its index options, and the origins of
+each dependency, which name the sources behind an unsatisfiable lock.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
+import sys
+import warnings as _warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from bindermerge.errors import InputError
-from bindermerge.model import MergeWarning, OutputFile
-from bindermerge.sources.walk import lock_digest
+from bindermerge.lock.errors import LockError, StaleLock, UnsatisfiableError
 from bindermerge.lock.hashing import stored_input_hash
+from bindermerge.model import MergeWarning, OutputFile
 
 if TYPE_CHECKING:
+    from bindermerge.kinds.environment import MergedEnvironment
+    from bindermerge.lock import Backend, LockSpec
     from bindermerge.pipeline import MergeResult
-    from bindermerge.lock import LockSpec
+
+__all__ = [
+    "ENVIRONMENT",
+    "LOCKFILE",
+    "UNLOCKED",
+    "StaleLock",
+    "lock_result",
+    "pip_indexes",
+    "sources_of",
+    "spec_from_merge",
+    "unsatisfiable_sources",
+]
 
 ENVIRONMENT = "environment.yml"
 UNLOCKED = "environment.unlocked.yml"
 LOCKFILE = "conda-lock.yml"
+# repo2docker's .condarc lists conda-forge: what an environment naming no channel installs from.
+DEFAULT_CHANNEL = "conda-forge"
 
 
-def spec_from_environment(text: str) -> LockSpec:
-    """The :class:`LockSpec` of a merged environment.yml (the pipeline's own output)."""
-    from ruamel.yaml import YAML
+def merged_environment(result: MergeResult) -> MergedEnvironment:
+    """The merged environment of ``result``; :class:`InputError` when the merge has none."""
+    from bindermerge.kinds.environment import MergedEnvironment
 
+    value = result.values.get("environment")
+    if not isinstance(value, MergedEnvironment) or result.file(ENVIRONMENT) is None:
+        raise InputError(
+            "--lock needs an environment.yml in the merged output (no source has one); "
+            "add one to a source or drop --lock"
+        )
+    return value
+
+
+def spec_from_merge(result: MergeResult) -> LockSpec:
+    """The :class:`~bindermerge.lock.LockSpec` of a merge, with each package's sources.
+
+    The same specs the merged environment.yml lists, in its order: ``name`` (``binder`` when
+    none), the channels, each conda dependency as written, and the pip block's lines (a
+    ``-c`` line for its constraints file, the global options, the requirements).
+    ``requested_by`` names, for each conda package, the sources that asked for it, in source
+    order. Raises :class:`InputError` when the merge has no environment.
+    """
     from bindermerge.lock import LockSpec
 
-    doc = YAML(typ="safe").load(text) or {}
-    conda: list[str] = []
-    pip: list[str] = []
-    for dep in doc.get("dependencies") or []:
-        if isinstance(dep, dict):
-            pip.extend(str(x) for x in dep.get("pip") or [])
-        else:
-            conda.append(str(dep))
+    env = merged_environment(result)
+    order = {name: i for i, name in enumerate(result.sources)}
+    requested_by = []
+    for dep in env.dependencies:
+        names = sorted(
+            dict.fromkeys(o.source for o in dep.origins), key=lambda s: order.get(s, len(order))
+        )
+        if names:  # an entry bindermerge added itself has no source to blame
+            requested_by.append((dep.name, tuple(names)))
     return LockSpec(
-        name=str(doc.get("name") or "binder"),
-        channels=[str(c) for c in doc.get("channels") or []],
-        conda_deps=conda,
-        pip_deps=pip,
+        name=env.name or "binder",
+        channels=[name for name, _ in env.channels],
+        conda_deps=[dep.text for dep in env.dependencies],
+        pip_deps=_pip_lines(env),
+        requested_by=requested_by,
     )
 
 
-class StaleLock(Exception):
-    """Raised instead of solving when ``solve=False`` and the existing lock does not match."""
+def _pip_lines(env: MergedEnvironment) -> list[str]:
+    """The ``pip:`` block's entries in the order the environment renderer writes them."""
+    if env.pip is None:
+        return []
+    from bindermerge.specs.pip import render_lines
+
+    constraints = [f"-c {env.constraints_file}"] if env.pip.constraints else []
+    return constraints + render_lines(env.pip, with_sources=False)
+
+
+def pip_indexes(env: MergedEnvironment) -> tuple[list[str], bool]:
+    """``(indexes, no_index)``: the simple indexes repo2docker's pip would install the pip
+    block from, the primary first, and whether the block says ``--no-index``.
+
+    The block's own ``--index-url`` replaces the environment's default (``PIP_INDEX_URL``,
+    Poetry's setting, else PyPI), as it does for pip; each ``--extra-index-url`` is added.
+    """
+    from bindermerge.lock.pypi import index_url
+
+    primary: str | None = None
+    extra: list[str] = []
+    no_index = False
+    for text, _origins in env.pip.options if env.pip is not None else ():
+        # MergedPip keeps a global option as "<canonical name> <value>" (specs/pip.py).
+        name, _, value = text.partition(" ")
+        if name == "--index-url" and value:
+            primary = value.strip()
+        elif name == "--extra-index-url" and value:
+            extra.append(value.strip())
+        elif name == "--no-index":
+            no_index = True
+    urls = [(primary or index_url()).rstrip("/"), *(u.rstrip("/") for u in extra)]
+    return list(dict.fromkeys(urls)), no_index
 
 
 def lock_result(
@@ -64,50 +137,57 @@ def lock_result(
     """``result`` with environment.yml pinned and the lock files added.
 
     Reuses the lock files already in ``out_dir`` when their stored input hash matches the
-    merged spec (no solve, no solver import). ``lock_pip`` (``auto``, ``yes``, ``no``) says
-    whether pip entries are pinned from the package index; ``auto`` pins them when the index
-    answers and otherwise leaves them as merged, with a warning. With ``solve=False`` (``--check``) a missing
-    or stale lock raises :class:`StaleLock` rather than solving. Raises :class:`InputError`
-    when the merge has no environment.yml, and the :mod:`bindermerge.lock` errors when
-    solving fails.
+    merged spec (no solve, no solver import, and the ``lock`` extra is not needed).
+    ``lock_pip`` (``auto``, ``yes``, ``no``) says whether pip entries are pinned from the
+    package index; ``auto`` pins them when the index answers and otherwise leaves them as
+    merged, with a warning. With ``solve=False`` (``--check``) a missing or stale lock raises
+    :class:`StaleLock` rather than solving.
+
+    Raises :class:`InputError` when the merge has no environment.yml,
+    :class:`~bindermerge.lock.errors.LockExtraMissingError` when a solve is needed and
+    ``bindermerge[lock]`` is not installed, and the other :mod:`bindermerge.lock.errors`
+    when solving fails; an :class:`UnsatisfiableError` carries ``sources`` (the sources that
+    asked for the packages involved) and ``packages``.
     """
-    from bindermerge.lock import input_hash
-    from bindermerge.lock import lock_environment
+    import bindermerge.lock as lock
+    from bindermerge.sources.walk import lock_digest
 
     env = result.file(ENVIRONMENT)
-    if env is None:
-        raise InputError(
-            "--lock needs an environment.yml in the merged output (no source has one); "
-            "add one to a source or drop --lock"
-        )
-    spec = spec_from_environment(env.content.decode("utf-8"))
+    spec = spec_from_merge(result)
+    assert env is not None  # spec_from_merge refuses a merge without one
+    chosen_backend = _backend(backend)
     platforms = tuple(dict.fromkeys(platforms))
     warnings: list[MergeWarning] = []
     if not [c for c in spec.channels if c != "nodefaults"]:
-        # repo2docker's .condarc lists conda-forge: what such a file is installed from.
-        spec = dataclasses.replace(spec, channels=(*spec.channels, "conda-forge"))
-        warnings.append(MergeWarning(
-            "lock-default-channel",
-            "the merged environment.yml names no channel: locked against conda-forge, the "
-            "channel repo2docker's conda uses for it; add 'channels: [conda-forge]' to say so",
-        ))
-    pin_pip, index = _pin_pip(spec, lock_pip, warnings)
-    wanted = input_hash(spec, platforms=platforms, backend=backend, lock_pip=pin_pip)  # type: ignore[arg-type]
+        spec = dataclasses.replace(spec, channels=(*spec.channels, DEFAULT_CHANNEL))
+        message = (
+            f"the merged environment.yml names no channel: locked against {DEFAULT_CHANNEL}, "
+            f"the channel repo2docker's conda uses for it; add 'channels: [{DEFAULT_CHANNEL}]' "
+            "to say so"
+        )
+        warnings.append(MergeWarning("lock-default-channel", message))
+    indexes, no_index = pip_indexes(merged_environment(result))
+    pin_pip = _pin_pip(spec, lock_pip, indexes, no_index, warnings)
+    wanted = lock.input_hash(
+        spec, platforms=platforms, backend=chosen_backend, lock_pip=pin_pip, pip_indexes=indexes
+    )
     names = [ENVIRONMENT, LOCKFILE, *(f"conda-{p}.lock" for p in platforms)]
     reused = _reuse(out_dir, names, wanted)
     if reused is None and not solve:
         raise StaleLock(f"{out_dir / LOCKFILE} is missing or stale: the merged environment changed")
     if reused is None:
-        with _poetry_index(index if pin_pip else None):
-            locked = lock_environment(
-                spec, platforms=platforms, backend=backend, lock_pip=pin_pip  # type: ignore[arg-type]
-            )
+        # Looked up on the package at call time, so a test (or a caller) can replace it.
+        locked = lock.lock_environment(
+            spec, platforms=platforms, backend=chosen_backend, lock_pip=pin_pip, pip_indexes=indexes
+        )
         files = dict(locked.files)
         # The pinned file names its sources like every other generated file.
         first_line = env.content.split(b"\n", 1)[0] + b"\n"
         files[ENVIRONMENT] = first_line + files[ENVIRONMENT]
         warnings += [
-            MergeWarning("lock", w) for w in locked.warnings if not w.startswith("pip entries are not locked")
+            MergeWarning("lock", w)
+            for w in locked.warnings
+            if not w.startswith("pip entries are not locked")  # _pin_pip explained it
         ]
     else:
         files = reused
@@ -123,52 +203,83 @@ def lock_result(
     )
 
 
-def _pin_pip(spec: LockSpec, mode: str, warnings: list[MergeWarning]) -> tuple[bool, str]:
-    """Whether to pin pip entries, and from which index; explains the choice in a warning."""
-    from bindermerge.lock import LockError
-    from bindermerge.lock.pypi import index_url, reachable
+def unsatisfiable_sources(result: MergeResult, error: UnsatisfiableError) -> tuple[str, ...]:
+    """The sources that asked for the packages behind ``error``, in source order.
 
-    index = index_url()
+    :func:`lock_result` already puts them on the error (``error.sources``); this computes
+    them from ``result``'s provenance for an error raised without them (a direct
+    :func:`~bindermerge.lock.lock_environment` call on a hand-made spec).
+    """
+    if error.sources:
+        return error.sources
+    return spec_from_merge(result).involved(error.explanation)[1]
+
+
+def sources_of(env_text: str, specs: Sequence[str], explanation: str = "") -> list[str]:
+    """Deprecated: use ``UnsatisfiableError.sources`` (or :func:`unsatisfiable_sources`).
+
+    Kept so a caller written for the old API keeps working while it moves: called inside an
+    ``except UnsatisfiableError`` block, as the command line did, it returns the sources of
+    the error being handled, which :func:`lock_result` read from the merge's provenance.
+    Its arguments are ignored: the rendered text is no longer read.
+    """
+    _warnings.warn(
+        "sources_of() is deprecated: read UnsatisfiableError.sources",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    handled = sys.exc_info()[1]
+    return list(handled.sources) if isinstance(handled, UnsatisfiableError) else []
+
+
+def _backend(name: str) -> Backend:
+    from bindermerge.lock import BACKENDS
+
+    if name not in BACKENDS:
+        raise LockError(f"unknown lock backend {name!r}: choose one of {', '.join(BACKENDS)}")
+    return name
+
+
+def _pin_pip(
+    spec: LockSpec,
+    mode: str,
+    indexes: Sequence[str],
+    no_index: bool,
+    warnings: list[MergeWarning],
+) -> bool:
+    """Whether to pin pip entries from ``indexes``; explains the choice in a warning."""
+    from bindermerge.lock.pypi import reachable, without_credentials
+
     if not spec.pip_deps:
-        return False, index
+        return False
     n = len(spec.pip_deps)
     if mode == "no":
-        warnings.append(MergeWarning("lock-pip", f"pip entries left as merged, not pinned ({n}; --lock-pip no)"))
-        return False, index
+        message = f"pip entries left as merged, not pinned ({n}; --lock-pip no)"
+        warnings.append(MergeWarning("lock-pip", message))
+        return False
+    if no_index:
+        if mode == "yes":
+            raise LockError(
+                f"--lock-pip yes asks to pin {n} pip entries, but the merged pip options say "
+                "--no-index: there is no package index to pin them from"
+            )
+        message = (
+            f"the merged pip options say --no-index: {n} pip entries left as merged, not pinned"
+        )
+        warnings.append(MergeWarning("lock-pip", message))
+        return False
+    index = indexes[0]
     if reachable(index):
-        return True, index
+        return True
+    shown = without_credentials(index)
     if mode == "yes":
-        raise LockError(f"package index {index} cannot be reached, and --lock-pip yes asks to pin {n} pip entries")
-    warnings.append(MergeWarning(
-        "lock-pip", f"package index {index} cannot be reached: {n} pip entries left as merged, not pinned"))
-    return False, index
-
-
-class _poetry_index:
-    """Point conda-lock's Poetry at the simple index for the duration of a solve."""
-
-    def __init__(self, index: str | None):
-        self.index = index
-        self.saved: str | None = None
-
-    def __enter__(self) -> None:
-        import os
-
-        from bindermerge.lock.pypi import POETRY_ENV
-
-        self.saved = os.environ.get(POETRY_ENV)
-        if self.index:
-            os.environ[POETRY_ENV] = self.index
-
-    def __exit__(self, *exc: object) -> None:
-        import os
-
-        from bindermerge.lock.pypi import POETRY_ENV
-
-        if self.saved is None:
-            os.environ.pop(POETRY_ENV, None)
-        else:
-            os.environ[POETRY_ENV] = self.saved
+        raise LockError(
+            f"package index {shown} cannot be reached, "
+            f"and --lock-pip yes asks to pin {n} pip entries"
+        )
+    message = f"package index {shown} cannot be reached: {n} pip entries left as merged, not pinned"
+    warnings.append(MergeWarning("lock-pip", message))
+    return False
 
 
 def _reuse(out_dir: Path, names: Sequence[str], wanted: str) -> dict[str, bytes] | None:
@@ -195,29 +306,3 @@ def _reuse(out_dir: Path, names: Sequence[str], wanted: str) -> dict[str, bytes]
         if not isinstance(entry, dict) or entry.get("sha256") != hashlib.sha256(data).hexdigest():
             return None
     return files
-
-
-def spec_name(spec: str) -> str:
-    """The package a conda spec names (``conda-forge::numpy>=1`` -> ``numpy``)."""
-    return re.split(r"[\s=<>!~\[#]", spec.split("::")[-1], maxsplit=1)[0]
-
-
-def sources_of(env_text: str, specs: Sequence[str], explanation: str = "") -> list[str]:
-    """Which sources asked for the packages a solver names, read from the ``# from`` comments.
-
-    With the solver's ``explanation``, only the specs whose package it mentions count (when
-    it mentions none, all of them do).
-    """
-    involved = [s for s in specs if spec_name(s) in explanation] if explanation else []
-    found: list[str] = []
-    for name in map(spec_name, involved or specs):
-        for line in env_text.splitlines():
-            item = line.strip()
-            if not item.startswith("- ") or "# from " not in item:
-                continue
-            if spec_name(item[2:]) == name:
-                for src in item.split("# from ", 1)[1].split(";")[0].split(","):
-                    src = src.strip()
-                    if src and src not in found:
-                        found.append(src)
-    return found

@@ -2,10 +2,20 @@
 
 This is conda-lock's real solving path (``create_lockfile_from_spec``: a
 ``<exe> create --dry-run --json`` per platform, with conda-lock's virtual-package channel
-and ``CONDA_OVERRIDE_*``), called in-process so no second Python starts and errors can be
-told apart. The executable is found with ensureconda *without* installing one: when none
-is found ensureconda would otherwise download micromamba, which hangs where conda channels
-are unreachable.
+and ``CONDA_OVERRIDE_*``). The executable is found with ensureconda *without* installing one:
+when none is found ensureconda would otherwise download micromamba, which hangs where conda
+channels are unreachable.
+
+It runs in a worker process (:mod:`.worker`), not in the caller's. conda-lock can only give
+conda the target platform's virtual packages through the environment: it sets
+``CONDA_OVERRIDE_*`` in ``os.environ`` around every dry run (``FakeRepoData.__enter__``,
+``conda_virtual_package_overrides``), sets ``MAMBA_ROOT_PREFIX`` for good when the solver is
+micromamba, and reports failures with ``print`` to stderr. In a library call those would
+change the caller's process for every thread (a Jupyter kernel, a server merging in
+parallel). In the worker they change only the worker; the parent sends a
+:class:`~.job.LockJob` and gets the rendered files or the error back, and the price is one
+Python start and one conda-lock import (about half a second) per lock, small beside a real
+conda solve.
 """
 
 from __future__ import annotations
@@ -17,16 +27,18 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bindermerge.lock import ChannelUnreachableError
-from bindermerge.lock import LockError
-from bindermerge.lock import UnsatisfiableError
-from bindermerge.lock.render import LockRequest
+from bindermerge.lock.errors import ChannelUnreachableError, LockError, UnsatisfiableError
 
 if TYPE_CHECKING:
     from conda_lock.lockfile.v2prelim.models import Lockfile
+
+    from bindermerge.lock.job import JobOutput, LockJob
+    from bindermerge.lock.render import LockRequest
 
 # conda's exception names (``conda --json`` prints them as ``exception_name``), grouped by
 # what the user has to fix. Mamba 1.x reuses conda's; libmamba adds its own.
@@ -70,6 +82,44 @@ def find_conda(conda_exe: str | os.PathLike[str] | None = None) -> Path | None:
 
     exe = ensureconda(mamba=True, micromamba=True, conda=True, conda_exe=True, no_install=True)
     return Path(exe) if exe else None
+
+
+def lock(job: LockJob, *, conda_exe: Path) -> JobOutput:
+    """Run ``job`` in a worker process with conda-lock and ``conda_exe`` (see the module doc).
+
+    Raises the :class:`LockError` the worker reported, as its own class, or a
+    :class:`LockError` with the worker's stderr when it ended without answering.
+    """
+    from bindermerge.lock import worker
+    from bindermerge.lock.job import JobOutput
+
+    if not sys.executable:
+        raise LockError("the conda-lock backend needs a Python executable to start its worker")
+    with tempfile.TemporaryDirectory(prefix="bindermerge-conda-lock-") as tmp:
+        request_path, reply_path = Path(tmp, "request.json"), Path(tmp, "reply.json")
+        request = {"job": job.to_json(), "conda_exe": os.fspath(conda_exe)}
+        request_path.write_text(json.dumps(request), encoding="utf-8")
+        proc = subprocess.run(
+            [sys.executable, "-c", worker.BOOT, json.dumps(sys.path), str(request_path),
+             str(reply_path)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )  # fmt: skip
+        try:
+            reply = json.loads(reply_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            tail = "\n".join(proc.stderr.strip().splitlines()[-20:])
+            raise LockError(
+                f"the conda-lock worker ended without an answer (exit {proc.returncode}): {tail}"
+            ) from None
+    if "error" in reply:
+        raise worker.error_from_json(reply["error"])
+    return JobOutput(
+        files={name: text.encode("utf-8") for name, text in reply["files"].items()},
+        warnings=tuple(reply["warnings"]),
+    )
 
 
 def _json_document(stdout: str) -> dict[str, object] | None:
@@ -131,11 +181,14 @@ def _failure(request: LockRequest, exc: subprocess.CalledProcessError, captured:
 
 
 def solve(request: LockRequest, *, conda_exe: Path) -> Lockfile:
-    """Lock ``request`` with conda-lock's ``create_lockfile_from_spec`` and ``conda_exe``."""
+    """Lock ``request`` with conda-lock's ``create_lockfile_from_spec`` and ``conda_exe``.
+
+    Changes this process's environment and stderr while it runs: call it in the worker only.
+    """
     from conda_lock.conda_lock import create_lockfile_from_spec
 
-    # conda-lock reports a failed solve with print() to stderr before raising; keep that off
-    # the user's terminal and use it to learn which platform failed.
+    # conda-lock reports a failed solve with print() to stderr before raising; it is used to
+    # learn which platform failed (the worker's stderr reaches the user only on a crash).
     captured = io.StringIO()
     try:
         with contextlib.redirect_stderr(captured), request.virtual_repo:
@@ -146,6 +199,8 @@ def solve(request: LockRequest, *, conda_exe: Path) -> Lockfile:
                 lockfile_path=request.workspace.lock_path,
                 virtual_package_repo=request.virtual_repo,
                 mapping_url=request.workspace.mapping_url,
+                # Pip URLs are written to files meant for version control: no credentials.
+                strip_auth=True,
             )
     except subprocess.CalledProcessError as exc:
         raise _failure(request, exc, captured.getvalue()) from exc

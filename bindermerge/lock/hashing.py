@@ -41,6 +41,7 @@ def compute_input_hash(
     platforms: Sequence[str],
     backend: str,
     lock_pip: bool,
+    pip_indexes: Sequence[str] = (),
 ) -> str:
     """sha256 (hex) of everything that decides the content of a lock.
 
@@ -48,6 +49,9 @@ def compute_input_hash(
     ``backend`` is the backend as requested (``auto`` stays ``auto``), so the hash can be
     computed before any solver is looked for. Order matters for channels and dependencies
     (channel priority, and the position of ``python`` in the output); platforms are a set.
+    ``pip_indexes`` (without credentials) are the indexes pip entries are pinned from: they
+    decide which versions exist. They enter the hash only when given, so a lock that pins no
+    pip entry keeps the hash it had before indexes were recorded.
     """
     document = {
         "format": LOCK_FORMAT_VERSION,
@@ -59,6 +63,8 @@ def compute_input_hash(
         "backend": backend,
         "lock_pip": lock_pip,
     }
+    if pip_indexes:
+        document["pip_indexes"] = list(pip_indexes)
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

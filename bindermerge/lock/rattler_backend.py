@@ -15,9 +15,7 @@ import gc
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bindermerge.lock import ChannelUnreachableError
-from bindermerge.lock import LockError
-from bindermerge.lock import UnsatisfiableError
+from bindermerge.lock.errors import ChannelUnreachableError, LockError, UnsatisfiableError
 from bindermerge.lock.render import LockRequest, assemble_lockfile, locked_conda_dependency
 
 if TYPE_CHECKING:
@@ -51,7 +49,7 @@ def _culprit(channels: list[str], message: str) -> str:
     for name in channels:
         try:
             base = rattler.Channel(name).base_url.rstrip("/")
-        except Exception:  # an unparsable channel is the culprit itself
+        except Exception:  # noqa: BLE001 - an unparsable channel is the culprit itself
             return name
         if base in message or name in message:
             return name
@@ -144,8 +142,11 @@ def _lock_pip(
             python_version=conda["python"].version,
             platform=platform,
             platform_virtual_packages=repodata.get("packages"),
+            # The index comes in the spec (render.make_request), never through os.environ.
             pip_repositories=request.spec.pip_repositories,
             allow_pypi_requests=request.spec.allow_pypi_requests,
+            # Pip URLs are written to files meant for version control: no credentials.
+            strip_auth=True,
             mapping_url=request.workspace.mapping_url,
         )
     except Exception as exc:  # Poetry raises many unrelated types

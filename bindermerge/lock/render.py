@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bindermerge.lock.errors import LockError
 from bindermerge.lock.hashing import BACKEND_KEY, HASH_KEY
 
 if TYPE_CHECKING:
@@ -130,19 +131,23 @@ def make_request(
     channels: Sequence[str],
     platforms: Sequence[str],
     workspace: Workspace,
+    pip_repositories: Sequence[str] = (),
+    allow_pypi_requests: bool = False,
 ) -> LockRequest:
     """Parse the merged specs with conda-lock's own parsers into a :class:`LockRequest`.
 
     Pip entries are only handed to the solver when ``lock_pip``; entries in pip-only syntax
     (``-e .``, ``-r file``, URLs, VCS) cannot be pinned and stay verbatim, with a warning.
+    ``pip_repositories`` are the simple indexes Poetry pins them from, given to it in the
+    ``LockSpecification`` (the only way to tell it an index without the process environment);
+    ``allow_pypi_requests`` adds Poetry's default PyPI repository besides them.
     """
     from conda_lock.models.lock_spec import LockSpecification, VersionedDependency
+    from conda_lock.models.pip_repository import PipRepository
     from conda_lock.src_parser.conda_common import conda_spec_to_versioned_dep
     from conda_lock.src_parser.markers import evaluate_marker
     from conda_lock.src_parser.pyproject_toml import parse_python_requirement
     from conda_lock.virtual_package import default_virtual_package_repodata
-
-    from bindermerge.lock import LockError
 
     conda: list[Dependency] = []
     for text in conda_deps:
@@ -161,7 +166,7 @@ def make_request(
                 parsed = parse_python_requirement(
                     text, manager="pip", category="main", mapping_url=workspace.mapping_url
                 )
-            except Exception:  # any parse failure means "keep the line as is"
+            except Exception:  # noqa: BLE001 - any parse failure means "keep the line as is"
                 parsed = None
         if isinstance(parsed, VersionedDependency):
             pip.append(parsed)
@@ -179,7 +184,10 @@ def make_request(
         },
         channels=list(channels),
         sources=[workspace.unlocked_path],
-        allow_pypi_requests=lock_pip,
+        # Only when pinning: the repositories enter conda-lock's content hash, which must not
+        # change for a lock without pip entries.
+        pip_repositories=[PipRepository.from_string(u) for u in pip_repositories if lock_pip],
+        allow_pypi_requests=lock_pip and allow_pypi_requests,
     )
     return LockRequest(
         spec=spec,
