@@ -226,7 +226,7 @@ def _conflict_order(c: Conflict) -> tuple[str, str]:
 
 def _warn_ignored(outputs: Sequence[OutputFile], ctx: MergeContext) -> None:
     """Warn about every output file repo2docker would not read (the repo2docker table)."""
-    from bindermerge.repo2docker.rules import ignored_in_binder_dir
+    from bindermerge.repo2docker.explain import ignored_in_binder_dir
 
     top = {f.path: f.content for f in outputs if "/" not in f.path}
     for name, reason in ignored_in_binder_dir(top):

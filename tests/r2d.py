@@ -1,6 +1,6 @@
 """Ask the *real* repo2docker, in-process and offline, how it reads a directory.
 
-This is the oracle for the differential tests of :mod:`bindermerge.repo2docker_rules` and a
+This is the oracle for the differential tests of :mod:`bindermerge.repo2docker` and a
 helper for any test that wants to check that a merged ``binder/`` is read as intended::
 
     from r2d import inspect_dir
@@ -12,10 +12,11 @@ It mirrors ``Repo2Docker.build()`` (repo2docker/app.py) and ``/work/shared/tools
 chdir into the directory, walk ``Repo2Docker().buildpacks`` in order, the first truthy
 ``detect()`` wins, else ``default_buildpack``; that same instance renders the Dockerfile with the
 app's build args (as app.build() does; r2d_inspect.py renders a fresh instance, which fails for
-a root ``DESCRIPTION``), and ``build()`` runs against a fake container engine so that build-time reads (``.dockerignore``)
-and build-time failures (Julia ``REQUIRE``) are seen too. No Docker engine, no network: the two
-render-time HTTP lookups (R package-manager snapshot, Julia release list) are replaced by offline
-stubs for the duration of the call, and every other use of ``requests`` is refused.
+a root ``DESCRIPTION``), and ``build()`` runs against a fake container engine so that build-time
+reads (``.dockerignore``) and build-time failures (Julia ``REQUIRE``) are seen too. No Docker
+engine, no network: the two render-time HTTP lookups (R package-manager snapshot, Julia release
+list) are replaced by offline stubs for the duration of the call, and every other use of
+``requests`` is refused.
 
 What counts as *used* (documented here because the tests compare against it):
 
@@ -247,7 +248,8 @@ def _instructions(dockerfile: str) -> list[str]:
 
 
 def _named_in(rel: str, text: str) -> bool:
-    # as repo2docker writes paths: "binder/environment.yml", ./binder/postBuild, ${REPO_DIR}/binder/start
+    # as repo2docker writes paths: "binder/environment.yml", ./binder/postBuild,
+    # ${REPO_DIR}/binder/start
     pat = r'(?:^|[\s"\'=]|\./|\$\{REPO_DIR\}/)' + re.escape(rel) + r'(?=$|[\s"\';&|)])'
     return re.search(pat, text, re.MULTILINE) is not None
 

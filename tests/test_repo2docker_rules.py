@@ -1,11 +1,15 @@
-"""The table of what repo2docker reads (bindermerge.repo2docker_rules), rule by rule and
-differentially against the real repo2docker (tests/r2d.py) on generated directories."""
+"""The table of what repo2docker reads (bindermerge.repo2docker), rule by rule and
+differentially against the real repo2docker (tests/r2d.py) on generated directories.
+
+repo2docker is a declared test dependency: the tests that ask it fail when it is missing."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,15 +18,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bindermerge.repo2docker import rules
-from bindermerge.repo2docker.rules import (
-    DEFAULT_PYTHON,
-    Explanation,
-    explain,
-    ignored_in_binder_dir,
-)
+from bindermerge.repo2docker import checks, constants, facts, table
+from bindermerge.repo2docker.constants import DEFAULT_PYTHON
+from bindermerge.repo2docker.explain import Explanation, explain, ignored_in_binder_dir
 
-# --- contents used by the cases and the generator ------------------------------------------------
+# --- contents used by the cases and the generator -------------------------------------------------
 
 ENV_PY311 = "name: x\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - numpy\n"
 ENV_NOPIN = "dependencies:\n  - numpy\n  - pip\n  - pip:\n    - requests\n"
@@ -114,11 +114,11 @@ def files(
 def f(
     layout: str = "binder", root: Mapping[str, str | None] | None = None, **kw: str | None
 ) -> dict[str, str | None]:
-    """``files`` with keyword names: env_yml -> environment.yml, dot_dockerignore -> .dockerignore."""
+    """``files`` with keyword names: env_yml is environment.yml, dot_dockerignore .dockerignore."""
     alias = {"env_yml": "environment.yml", "env_yaml": "environment.yaml", "runtime": "runtime.txt",
-             "requirements": "requirements.txt", "requirements3": "requirements3.txt", "apt": "apt.txt",
-             "install_R": "install.R", "default_nix": "default.nix", "pipfile": "Pipfile",
-             "pipfile_lock": "Pipfile.lock", "project_toml": "Project.toml",
+             "requirements": "requirements.txt", "requirements3": "requirements3.txt",
+             "apt": "apt.txt", "install_R": "install.R", "default_nix": "default.nix",
+             "pipfile": "Pipfile", "pipfile_lock": "Pipfile.lock", "project_toml": "Project.toml",
              "julia_project_toml": "JuliaProject.toml", "dot_dockerignore": ".dockerignore",
              "setup_py": "setup.py", "pyproject": "pyproject.toml"}  # fmt: skip
     return files(layout, root, **{alias.get(k, k): v for k, v in kw.items()})
@@ -135,89 +135,125 @@ def write(tree: Mapping[str, str | bytes | None], where: Path) -> Path:
     return where
 
 
-# --- one case per rule: (id, files, buildpack, used, ignored, python, error substring) -----------
+# --- one case per rule: (id, files, buildpack, used, ignored, python, error substring) ------------
 
 B = "binder/"
 CASES = [
     ("dockerfile-only", f(Dockerfile=None, apt=None, postBuild=None, start=None, env_yml=None),
-     "DockerBuildPack", {B + "Dockerfile"}, {B + "apt.txt", B + "postBuild", B + "start", B + "environment.yml"}, None, None),
-    ("conda-ignores-requirements-and-runtime", f(env_yml=None, requirements=None, runtime="python-3.9", apt=None),
-     "CondaBuildPack", {B + "environment.yml", B + "apt.txt"}, {B + "requirements.txt", B + "runtime.txt"}, "3.11", None),
-    ("environment-yml-shadows-yaml", f(env_yml=None, env_yaml=None),
-     "CondaBuildPack", {B + "environment.yml"}, {B + "environment.yaml"}, "3.11", None),
-    ("environment-yaml-alone", f(env_yaml=None), "CondaBuildPack", {B + "environment.yaml"}, set(), None, None),
+     "DockerBuildPack", {B + "Dockerfile"},
+     {B + "apt.txt", B + "postBuild", B + "start", B + "environment.yml"}, None, None),
+    ("conda-ignores-requirements-and-runtime",
+     f(env_yml=None, requirements=None, runtime="python-3.9", apt=None), "CondaBuildPack",
+     {B + "environment.yml", B + "apt.txt"}, {B + "requirements.txt", B + "runtime.txt"}, "3.11",
+     None),
+    ("environment-yml-shadows-yaml", f(env_yml=None, env_yaml=None), "CondaBuildPack",
+     {B + "environment.yml"}, {B + "environment.yaml"}, "3.11", None),
+    ("environment-yaml-alone", f(env_yaml=None), "CondaBuildPack", {B + "environment.yaml"}, set(),
+     None, None),
     ("conda-first-python-match", f(env_yml="dependencies:\n- python>=3.11\n- python=3.9\n"),
      "CondaBuildPack", {B + "environment.yml"}, set(), "3.9", None),
-    ("conda-python-major", f(env_yml="dependencies:\n  - python=3\n"), "CondaBuildPack", {B + "environment.yml"}, set(), "3.10", None),
-    ("conda-unsupported-python", f(env_yml="dependencies:\n  - python=3.4\n"), "CondaBuildPack", set(), set(), None, "3.4"),
-    ("conda-invalid-runtime-fails-at-detection", f(env_yml=None, runtime="python3.11"), "", set(), set(), None, "runtime.txt"),
-    ("pipfile-ignores-requirements-and-runtime", f(pipfile=None, requirements=None, runtime="python-3.9"),
-     "PipfileBuildPack", {B + "Pipfile"}, {B + "requirements.txt", B + "runtime.txt"}, "3.11", None),
-    ("pipfile-lock-python", f(pipfile_lock=None, pipfile=PIPFILES[1]),
-     "PipfileBuildPack", {B + "Pipfile", B + "Pipfile.lock"}, set(), "3.12", None),
-    ("pipfile-legacy-requirements3", f(pipfile='[requires]\npython_version = "2.7"\n', requirements3=None),
-     "PipfileBuildPack", {B + "Pipfile", B + "requirements3.txt"}, set(), "2.7", None),
+    ("conda-python-major", f(env_yml="dependencies:\n  - python=3\n"), "CondaBuildPack",
+     {B + "environment.yml"}, set(), "3.10", None),
+    ("conda-unsupported-python", f(env_yml="dependencies:\n  - python=3.4\n"), "CondaBuildPack",
+     set(), set(), None, "3.4"),
+    ("conda-invalid-runtime-fails-at-detection", f(env_yml=None, runtime="python3.11"), "", set(),
+     set(), None, "runtime.txt"),
+    ("pipfile-ignores-requirements-and-runtime",
+     f(pipfile=None, requirements=None, runtime="python-3.9"), "PipfileBuildPack", {B + "Pipfile"},
+     {B + "requirements.txt", B + "runtime.txt"}, "3.11", None),
+    ("pipfile-lock-python", f(pipfile_lock=None, pipfile=PIPFILES[1]), "PipfileBuildPack",
+     {B + "Pipfile", B + "Pipfile.lock"}, set(), "3.12", None),
+    ("pipfile-legacy-requirements3",
+     f(pipfile='[requires]\npython_version = "2.7"\n', requirements3=None), "PipfileBuildPack",
+     {B + "Pipfile", B + "requirements3.txt"}, set(), "2.7", None),
     ("pipfile-skipped-when-runtime-names-r", f(pipfile=None, runtime="r-4.3", requirements=None),
      "PythonBuildPack", {B + "requirements.txt"}, {B + "Pipfile", B + "runtime.txt"}, None, None),
     ("python-runtime", f(runtime="python-3.11", requirements=None), "PythonBuildPack",
      {B + "runtime.txt", B + "requirements.txt"}, set(), "3.11", None),
-    ("python-major-runtime-is-default", f(runtime="python-3"), "PythonBuildPack", {B + "runtime.txt"}, set(), "3.10", None),
-    ("python-modern-ignores-requirements3", f(requirements=None, requirements3=None), "PythonBuildPack",
-     {B + "requirements.txt"}, {B + "requirements3.txt"}, None, None),
-    ("python-legacy-reads-requirements3", f(runtime="python-2.7", requirements=None, requirements3=None),
-     "PythonBuildPack", {B + "runtime.txt", B + "requirements.txt", B + "requirements3.txt"}, set(), "2.7", None),
-    ("python-patch-version-fails", f(runtime="python-3.12.1"), "PythonBuildPack", set(), set(), None, "x.y"),
-    ("default-python-for-nothing", f(apt=None, postBuild=None), "PythonBuildPack", {B + "apt.txt", B + "postBuild"}, set(), None, None),
+    ("python-major-runtime-is-default", f(runtime="python-3"), "PythonBuildPack",
+     {B + "runtime.txt"}, set(), "3.10", None),
+    ("python-modern-ignores-requirements3", f(requirements=None, requirements3=None),
+     "PythonBuildPack", {B + "requirements.txt"}, {B + "requirements3.txt"}, None, None),
+    ("python-legacy-reads-requirements3",
+     f(runtime="python-2.7", requirements=None, requirements3=None), "PythonBuildPack",
+     {B + "runtime.txt", B + "requirements.txt", B + "requirements3.txt"}, set(), "2.7", None),
+    ("python-patch-version-fails", f(runtime="python-3.12.1"), "PythonBuildPack", set(), set(),
+     None, "x.y"),
+    ("default-python-for-nothing", f(apt=None, postBuild=None), "PythonBuildPack",
+     {B + "apt.txt", B + "postBuild"}, set(), None, None),
     ("r-dated-runtime", f(runtime="r-2023-01-01", install_R=None, requirements=None, env_yml=None),
-     "RBuildPack", {B + "runtime.txt", B + "install.R", B + "requirements.txt", B + "environment.yml"}, set(), None, None),
+     "RBuildPack",
+     {B + "runtime.txt", B + "install.R", B + "requirements.txt", B + "environment.yml"}, set(),
+     None, None),
     ("r-versioned-runtime", f(runtime="r-4.3-2023-01-01", install_R=None), "RBuildPack",
      {B + "runtime.txt", B + "install.R"}, set(), None, None),
-    ("r-old-snapshot-picked-then-fails", f(runtime="r-2017-01-01", install_R=None), "RBuildPack", set(), set(), None, "2018-12-07"),
-    ("r-unknown-version-fails", f(runtime="r-4.9-2023-01-01"), "RBuildPack", set(), set(), None, "4.9"),
+    ("r-old-snapshot-picked-then-fails", f(runtime="r-2017-01-01", install_R=None), "RBuildPack",
+     set(), set(), None, "2018-12-07"),
+    ("r-unknown-version-fails", f(runtime="r-4.9-2023-01-01"), "RBuildPack", set(), set(), None,
+     "4.9"),
     ("install-R-alone-is-ignored", f(install_R=None, requirements=None), "PythonBuildPack",
      {B + "requirements.txt"}, {B + "install.R"}, None, None),
-    ("r-without-date-is-not-r", f(install_R=None, runtime="r-4.3"), "PythonBuildPack", set(), {B + "install.R", B + "runtime.txt"}, None, None),
+    ("r-without-date-is-not-r", f(install_R=None, runtime="r-4.3"), "PythonBuildPack", set(),
+     {B + "install.R", B + "runtime.txt"}, None, None),
     ("root-description-picks-r", f("root", DESCRIPTION=None, install_R=None), "RBuildPack",
      {"DESCRIPTION", "install.R"}, set(), None, None),
-    ("description-shadowed-by-binder", f(root={"DESCRIPTION": None}, install_R=None), "PythonBuildPack",
-     set(), {"DESCRIPTION", B + "install.R"}, None, None),
-    ("description-in-binder-is-ignored", f(DESCRIPTION=None), "PythonBuildPack", set(), {B + "DESCRIPTION"}, None, None),
-    ("description-with-python-runtime-fails", f("root", DESCRIPTION=None, runtime="python-3.11"), "RBuildPack", set(), set(), None, "R version"),
+    ("description-shadowed-by-binder", f(root={"DESCRIPTION": None}, install_R=None),
+     "PythonBuildPack", set(), {"DESCRIPTION", B + "install.R"}, None, None),
+    ("description-in-binder-is-ignored", f(DESCRIPTION=None), "PythonBuildPack", set(),
+     {B + "DESCRIPTION"}, None, None),
+    ("description-with-python-runtime-fails", f("root", DESCRIPTION=None, runtime="python-3.11"),
+     "RBuildPack", set(), set(), None, "R version"),
     ("root-setup-py", f("root", setup_py=None), "PythonBuildPack", {"setup.py"}, set(), None, None),
-    ("setup-py-in-binder-ignored", f(setup_py=None), "PythonBuildPack", set(), {B + "setup.py"}, None, None),
-    ("root-pyproject-package", f("root", pyproject=None), "PythonBuildPack", {"pyproject.toml"}, set(), None, None),
-    ("root-pyproject-not-package", f("root", pyproject=PYPROJECTS[1], requirements=None), "PythonBuildPack",
-     {"requirements.txt"}, {"pyproject.toml"}, None, None),
-    ("root-pyproject-requires-python-fallback", f("root", pyproject=PYPROJECTS[2]), "PythonBuildPack",
-     {"pyproject.toml"}, set(), "3.14", None),
-    ("root-pyproject-rejects-runtime", f("root", pyproject=PYPROJECTS[2], runtime="python-3.11"), "PythonBuildPack",
-     set(), set(), None, "pyproject"),
-    ("root-pyproject-invalid", f("root", pyproject=PYPROJECTS[4], requirements=None), "", set(), set(), None, "pyproject"),
+    ("setup-py-in-binder-ignored", f(setup_py=None), "PythonBuildPack", set(), {B + "setup.py"},
+     None, None),
+    ("root-pyproject-package", f("root", pyproject=None), "PythonBuildPack", {"pyproject.toml"},
+     set(), None, None),
+    ("root-pyproject-not-package", f("root", pyproject=PYPROJECTS[1], requirements=None),
+     "PythonBuildPack", {"requirements.txt"}, {"pyproject.toml"}, None, None),
+    ("root-pyproject-requires-python-fallback", f("root", pyproject=PYPROJECTS[2]),
+     "PythonBuildPack", {"pyproject.toml"}, set(), "3.14", None),
+    ("root-pyproject-rejects-runtime", f("root", pyproject=PYPROJECTS[2], runtime="python-3.11"),
+     "PythonBuildPack", set(), set(), None, "pyproject"),
+    ("root-pyproject-invalid", f("root", pyproject=PYPROJECTS[4], requirements=None), "", set(),
+     set(), None, "pyproject"),
     ("julia-project", f(project_toml=None, env_yml=None, requirements=None, runtime="python-3.12"),
-     "JuliaProjectTomlBuildPack", {B + "Project.toml", B + "environment.yml", B + "requirements.txt", B + "runtime.txt"},
-     set(), "3.12", None),
-    ("julia-project-ignores-r-runtime", f(project_toml=None, runtime="r-2023-01-01"), "JuliaProjectTomlBuildPack",
-     {B + "Project.toml"}, {B + "runtime.txt"}, None, None),
-    ("juliaproject-shadows-project", f(project_toml=None, julia_project_toml=None), "JuliaProjectTomlBuildPack",
-     {B + "JuliaProject.toml"}, {B + "Project.toml"}, None, None),
-    ("julia-require-fails", f(REQUIRE=None), "JuliaRequireBuildPack", set(), set(), None, "REQUIRE"),
-    ("julia-project-wins-over-require", f(REQUIRE=None, project_toml=None), "JuliaProjectTomlBuildPack",
-     {B + "Project.toml"}, {B + "REQUIRE"}, None, None),
-    ("nix", f(default_nix=None, start=None, apt=None, postBuild=None, env_yml=None, runtime="python3.11"), "NixBuildPack",
-     {B + "default.nix", B + "start", B + "apt.txt", B + "postBuild"}, {B + "environment.yml", B + "runtime.txt"}, None, None),
-    ("binder-dir-shadows-root", f(apt=None, root={"requirements.txt": None, "environment.yml": None, "Dockerfile": None}),
-     "PythonBuildPack", {B + "apt.txt"}, {"requirements.txt", "environment.yml", "Dockerfile"}, None, None),
-    ("dot-binder", f(".binder", requirements=None), "PythonBuildPack", {".binder/requirements.txt"}, set(), None, None),
-    ("both-binder-dirs-fail", {**f(requirements=None), **f(".binder", apt=None)}, "", set(), set(), None, "binder"),
-    ("legacy-root-dockerfile-fails", f(requirements=None, root={"Dockerfile": "FROM andrewosh/binder-base\n"}),
-     "", set(), set(), None, "binder-base"),
-    ("dockerignore-from-binder-dir", f(dot_dockerignore=None, **{".containerignore": None}, root={".dockerignore": None}),
-     "PythonBuildPack", {B + ".dockerignore", B + ".containerignore"}, {".dockerignore"}, None, None),
-    ("docker-reads-root-dockerignore", f(Dockerfile=None, dot_dockerignore=None, root={".dockerignore": None}),
-     "DockerBuildPack", {B + "Dockerfile", ".dockerignore"}, {B + ".dockerignore"}, None, None),
+     "JuliaProjectTomlBuildPack",
+     {B + "Project.toml", B + "environment.yml", B + "requirements.txt", B + "runtime.txt"}, set(),
+     "3.12", None),
+    ("julia-project-ignores-r-runtime", f(project_toml=None, runtime="r-2023-01-01"),
+     "JuliaProjectTomlBuildPack", {B + "Project.toml"}, {B + "runtime.txt"}, None, None),
+    ("juliaproject-shadows-project", f(project_toml=None, julia_project_toml=None),
+     "JuliaProjectTomlBuildPack", {B + "JuliaProject.toml"}, {B + "Project.toml"}, None, None),
+    ("julia-require-fails", f(REQUIRE=None), "JuliaRequireBuildPack", set(), set(), None,
+     "REQUIRE"),
+    ("julia-project-wins-over-require", f(REQUIRE=None, project_toml=None),
+     "JuliaProjectTomlBuildPack", {B + "Project.toml"}, {B + "REQUIRE"}, None, None),
+    ("nix",
+     f(default_nix=None, start=None, apt=None, postBuild=None, env_yml=None, runtime="python3.11"),
+     "NixBuildPack", {B + "default.nix", B + "start", B + "apt.txt", B + "postBuild"},
+     {B + "environment.yml", B + "runtime.txt"}, None, None),
+    ("binder-dir-shadows-root",
+     f(apt=None, root={"requirements.txt": None, "environment.yml": None, "Dockerfile": None}),
+     "PythonBuildPack", {B + "apt.txt"}, {"requirements.txt", "environment.yml", "Dockerfile"},
+     None, None),
+    ("dot-binder", f(".binder", requirements=None), "PythonBuildPack", {".binder/requirements.txt"},
+     set(), None, None),
+    ("both-binder-dirs-fail", {**f(requirements=None), **f(".binder", apt=None)}, "", set(), set(),
+     None, "binder"),
+    ("legacy-root-dockerfile-fails",
+     f(requirements=None, root={"Dockerfile": "FROM andrewosh/binder-base\n"}), "", set(), set(),
+     None, "binder-base"),
+    ("dockerignore-from-binder-dir",
+     f(dot_dockerignore=None, **{".containerignore": None}, root={".dockerignore": None}),
+     "PythonBuildPack", {B + ".dockerignore", B + ".containerignore"}, {".dockerignore"}, None,
+     None),
+    ("docker-reads-root-dockerignore",
+     f(Dockerfile=None, dot_dockerignore=None, root={".dockerignore": None}), "DockerBuildPack",
+     {B + "Dockerfile", ".dockerignore"}, {B + ".dockerignore"}, None, None),
     ("apt-uppercase-fails", f(apt="Git\n"), "PythonBuildPack", set(), set(), None, "apt.txt"),
     ("unrecognised-names", f(**{"postBuild.sh": "x", "conda-lock.yml": "x", "requirements": None}),
-     "PythonBuildPack", {B + "requirements.txt"}, {B + "postBuild.sh", B + "conda-lock.yml"}, None, None),
+     "PythonBuildPack", {B + "requirements.txt"}, {B + "postBuild.sh", B + "conda-lock.yml"}, None,
+     None),
     ("r-ignores-environment-python-pin", f(runtime="r-2023-01-01", env_yml=ENV_PY311), "RBuildPack",
      {B + "runtime.txt", B + "environment.yml"}, set(), None, None),
 ]  # fmt: skip
@@ -242,22 +278,22 @@ def test_rule(case: tuple) -> None:
 @pytest.mark.repo2docker
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_rule_agrees_with_repo2docker(case: tuple, tmp_path: Path) -> None:
-    pytest.importorskip("repo2docker")
     assert_agrees(case[1], tmp_path)
 
 
-# --- the differential test -------------------------------------------------------------------------
+# --- the differential test ------------------------------------------------------------------------
 
-PRIMARY = (None, "Dockerfile", "Project.toml", "JuliaProject.toml", "REQUIRE", "default.nix", "environment.yml",
-           "environment.yaml", "Pipfile", "Pipfile.lock", "requirements.txt", "runtime.txt", "runtime.txt",
-           "install.R", "DESCRIPTION")  # fmt: skip
-SECONDARY = ("requirements.txt", "requirements3.txt", "environment.yml", "environment.yaml", "Pipfile",
-             "Pipfile.lock", "install.R", "apt.txt", "postBuild", "start", ".dockerignore", ".containerignore",
-             "runtime.txt", "runtime.txt", "runtime.txt", "setup.py", "pyproject.toml", "DESCRIPTION",
-             "postBuild.sh", "conda-lock.yml", "JuliaProject.toml")  # fmt: skip
+PRIMARY = (None, "Dockerfile", "Project.toml", "JuliaProject.toml", "REQUIRE", "default.nix",
+           "environment.yml", "environment.yaml", "Pipfile", "Pipfile.lock", "requirements.txt",
+           "runtime.txt", "runtime.txt", "install.R", "DESCRIPTION")  # fmt: skip
+SECONDARY = ("requirements.txt", "requirements3.txt", "environment.yml", "environment.yaml",
+             "Pipfile", "Pipfile.lock", "install.R", "apt.txt", "postBuild", "start",
+             ".dockerignore", ".containerignore", "runtime.txt", "runtime.txt", "runtime.txt",
+             "setup.py", "pyproject.toml", "DESCRIPTION", "postBuild.sh", "conda-lock.yml",
+             "JuliaProject.toml")  # fmt: skip
 APT_CONTENTS = ("git\nlibfoo-dev=1.2 # pinned\n", "# nothing\n\n", "git htop\n", "Git\n")
-AT_ROOT = ("requirements.txt", "setup.py", "pyproject.toml", "DESCRIPTION", "Dockerfile", ".dockerignore",
-           "environment.yml", "runtime.txt")  # fmt: skip
+AT_ROOT = ("requirements.txt", "setup.py", "pyproject.toml", "DESCRIPTION", "Dockerfile",
+           ".dockerignore", "environment.yml", "runtime.txt")  # fmt: skip
 
 
 @st.composite
@@ -293,7 +329,6 @@ def repositories(draw: st.DrawFn) -> dict[str, str | None]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # fmt: skip
 @given(repositories())
 def test_table_agrees_with_repo2docker(tree: dict[str, str | None]) -> None:
-    pytest.importorskip("repo2docker")
     with tempfile.TemporaryDirectory() as d:
         exp = assert_agrees(tree, Path(d))
     event(f"{exp.buildpack or 'no buildpack'}{' (error)' if exp.error else ''}")
@@ -307,7 +342,8 @@ def assert_agrees(tree: Mapping[str, str | None], where: Path) -> Explanation:
     exp = explain(tree)
     assert explain(where) == exp, "explain(directory) differs from explain(mapping)"
     real = inspect_dir(where)
-    context = f"{sorted(tree)}\n--- table:\n{exp.render_text()}--- repo2docker: {json.dumps({k: v for k, v in real.items() if k != 'dockerfile'}, indent=1)}"
+    shown = json.dumps({k: v for k, v in real.items() if k != "dockerfile"}, indent=1)
+    context = f"{sorted(tree)}\n--- table:\n{exp.render_text()}--- repo2docker: {shown}"
     if real["error"] or exp.error:
         assert bool(real["error"]) == bool(exp.error), context
         assert exp.buildpack == (real["buildpack"] or ""), context
@@ -322,77 +358,195 @@ def assert_agrees(tree: Mapping[str, str | None], where: Path) -> Explanation:
     return exp
 
 
-# --- the constants were read from repo2docker's source: check them against the installed one -----
+# --- the constants were read from repo2docker's source: check them against the installed one ------
 
 
 @pytest.mark.repo2docker
 def test_constants_match_installed_repo2docker() -> None:
-    repo2docker = pytest.importorskip("repo2docker")
+    import inspect
+
+    import repo2docker
     from repo2docker.app import Repo2Docker
-    from repo2docker.buildpacks import CondaBuildPack, RBuildPack, r
+    from repo2docker.buildpacks import CondaBuildPack, RBuildPack, base, pipfile, r
     from repo2docker.buildpacks.conda import PYTHON_REGEX
     from repo2docker.buildpacks.conda.supported_python_version import SUPPORTED_PYTHON_VERSION
 
-    assert rules.REPO2DOCKER_VERSION == repo2docker.__version__, (
+    assert constants.REPO2DOCKER_VERSION == repo2docker.__version__, (
         "re-check the table for this version"
     )
     app = Repo2Docker()
     order = [bp.__name__ for bp in app.buildpacks if bp.__name__ != "LegacyBinderDockerBuildPack"]
-    assert order == [rule.name for rule in rules.BUILDPACKS]
-    assert app.default_buildpack.__name__ == rules.DEFAULT_BUILDPACK
-    assert CondaBuildPack.major_pythons == rules.MAJOR_PYTHONS
-    assert CondaBuildPack.kernel_env_cutoff_version == ".".join(map(str, rules.LEGACY_KERNEL_BELOW))
-    assert PYTHON_REGEX.pattern == rules.PYTHON_PIN_RE.pattern
-    assert SUPPORTED_PYTHON_VERSION == rules.PYPROJECT_FALLBACK_PYTHONS
-    assert r.RSPM_CUTOFF_DATE == rules.RSPM_CUTOFF_DATE
+    assert order == [rule.name for rule in table.BUILDPACKS]
+    assert app.default_buildpack.__name__ == table.DEFAULT_BUILDPACK
+    assert CondaBuildPack.major_pythons == constants.MAJOR_PYTHONS
+    assert CondaBuildPack.kernel_env_cutoff_version == ".".join(
+        map(str, constants.LEGACY_KERNEL_BELOW)
+    )
+    assert PYTHON_REGEX.pattern == constants.PYTHON_PIN_RE.pattern
+    assert pipfile.VERSION_PAT.pattern == constants.PIPFILE_VERSION_RE.pattern
+    assert SUPPORTED_PYTHON_VERSION == constants.PYPROJECT_FALLBACK_PYTHONS
+    assert r.RSPM_CUTOFF_DATE == constants.RSPM_CUTOFF_DATE
+    # Not module constants in repo2docker: the patterns are written inline where applied.
+    base_source = inspect.getsource(base)
+    assert f're.match(r"{constants.APT_LINE_RE.pattern}", package)' in base_source
+    assert f're.match(r"{constants.RUNTIME_DATE_RE.pattern}", date)' in base_source
     lock_dir = Path(repo2docker.__file__).parent / "buildpacks" / "conda"
     found = sorted(p.name.split("-")[1] for p in lock_dir.glob("environment.py-*-linux-64.lock"))
-    assert sorted(rules.SUPPORTED_PYTHONS) == found
-    for short, full in rules.R_VERSIONS.items():
+    assert sorted(constants.SUPPORTED_PYTHONS) == found
+    for short, full in constants.R_VERSIONS.items():
         bp = RBuildPack(base_image="x")
         bp._runtime = ("r", short, None)
         assert bp.r_version == full
 
 
-# --- helpers of the module ------------------------------------------------------------------------
+def test_oracle_looks_for_the_same_names() -> None:
+    """tests/r2d.py lists repo2docker's file names on its own, so that a name missing from the
+    constants is not missing from the oracle too; the two lists must still agree."""
+    import r2d
 
-SPECS = (">=3.12", ">=3.8,<4", "==3.10.*", "!=3.11.*", "~=3.9", "~=3.9.1", "<3.11", ">3.10", "<=3.10",
-         "==3.10", "==3.10.0", "!=3.10", ">=3.10.2", "==3.*", "===3.10", ">=3.9, <3.13")  # fmt: skip
-
-
-@pytest.mark.parametrize("spec", SPECS)
-def test_specifier_matches_packaging(spec: str) -> None:
-    from packaging.specifiers import SpecifierSet
-
-    for v in rules.SUPPORTED_PYTHONS:
-        assert rules._specifier_allows(spec, v) == (v in SpecifierSet(spec)), (spec, v)
+    assert set(r2d.KNOWN) == set(constants.CONFIG_FILES) | set(constants.ROOT_ONLY_FILES)
+    assert set(r2d.UNRECOGNISED) <= set(constants.UNRECOGNISED)
 
 
-def test_specifier_not_understood() -> None:
-    assert rules._specifier_allows(">=3.10a1", "3.10") is None
-    assert rules._specifier_allows(">=3.*", "3.10") is None
+def test_table_uses_only_defined_words() -> None:
+    names = set(constants.CONFIG_FILES) | set(constants.ROOT_ONLY_FILES)
+    rules = table.BUILDPACKS
+    assert set(table.CONDITIONS) == set(facts.CONDITION_HOLDS)
+    assert set(table.CHECK_NAMES) == set(checks.BUILD_CHECKS) | set(checks.FILE_CHECKS)
+    for rule in rules:
+        for cond in rule.picked_when + rule.unless:
+            kind, _, name = cond.partition(":")
+            assert name in names if kind in ("file", "root") else cond in table.CONDITIONS, cond
+        for read in rule.reads + table.EVERY_BUILDPACK_READS:
+            assert read.when in table.CONDITIONS and set(read.names) <= names, read
+            assert read.check is None or read.check in checks.FILE_CHECKS, read
+        assert set(rule.checks) <= set(checks.BUILD_CHECKS), rule.name
+        # a conda Python is always checked against the base environments repo2docker has
+        assert ("python-version" in rule.checks) == rule.has_conda_python, rule.name
+        assert all("{path}" in note.text for note in rule.notes), rule.name
+    bp_names = {r.name for r in rules} | {"*"}
+    assert table.DEFAULT_BUILDPACK in bp_names
+    for name, bp in table.IGNORED_BECAUSE:
+        assert name in names | {"*"} and bp in bp_names, (name, bp)
+    assert set(table.IGNORED_AT_ROOT) <= names | {"*"}
 
 
-@pytest.mark.parametrize("text", ENV_CONTENTS + (
-    "dependencies:\n  - 'python=3.8'\n  - \"numpy\"\n",
-    "# top comment\ndependencies:   # deps\n- numpy\n\n- python==3.9.1  # exact\nchannels: [x]\n",
-    "dependencies: [\n  numpy,\n  python=3.11\n]\n",
-    "dependencies:\n  - {pip: [x]}\n  - python=3.12\n",
-    "channels:\n  - dependencies\ndependencies:\n  - python=3.13\n",
-))  # fmt: skip
-def test_environment_python_pin_matches_yaml_reading(text: str) -> None:
-    from ruamel.yaml import YAML
+# --- what the libraries parse and the old home-made readers did not -------------------------------
 
-    deps = (YAML().load(text) or {}).get("dependencies") or []
-    expected = None
-    for dep in deps:
-        m = rules.PYTHON_PIN_RE.match(dep) if isinstance(dep, str) else None
-        if m:
-            expected = m.group(1) or None
-            break
-    if expected is not None:
-        expected = rules.MAJOR_PYTHONS.get(expected) or ".".join(expected.split(".")[:2])
-    assert rules._conda_python(text) == expected
+PYPROJECT_SPECS = (">=3.12", ">=3.8,<4", "==3.10.*", "!=3.11.*", "~=3.9", "~=3.9.1", "<3.11",
+                   ">3.10", "<=3.10", "==3.10", "==3.10.0", "!=3.10", ">=3.10.2", "==3.*",
+                   "===3.10", ">=3.9, <3.13", ">=3.9,!=3.10.*", "~=3.10", ">=3.10a1,<3.12",
+                   ">=3.11,<3.11", ">=3.*", "3.11")  # fmt: skip
+
+
+@pytest.mark.parametrize("spec", PYPROJECT_SPECS)
+def test_requires_python_as_packaging_reads_it(spec: str) -> None:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    exp = explain({"pyproject.toml": f'[project]\nname = "x"\nrequires-python = "{spec}"\n'})
+    assert exp.buildpack == "PythonBuildPack"
+    try:
+        allowed = SpecifierSet(spec)
+    except InvalidSpecifier:
+        assert exp.error is not None and "requires-python" in exp.error
+        return
+    if DEFAULT_PYTHON in allowed:
+        assert exp.error is None and exp.python_version is None
+    elif fits := list(allowed.filter(constants.PYPROJECT_FALLBACK_PYTHONS)):
+        assert exp.error is None and exp.python_version == fits[-1]
+    else:
+        assert exp.error is not None and "compatible with pyproject.toml" in exp.error
+
+
+@pytest.mark.repo2docker
+@pytest.mark.parametrize("spec", PYPROJECT_SPECS)
+def test_requires_python_agrees_with_repo2docker(spec: str, tmp_path: Path) -> None:
+    assert_agrees(
+        {"pyproject.toml": f'[project]\nname = "x"\nrequires-python = "{spec}"\n'}, tmp_path
+    )
+
+
+# (environment.yml, the X.Y repo2docker builds, or an error substring)
+ENVIRONMENTS = [
+    ("dependencies:\n  - 'python=3.8'\n  - \"numpy\"\n", "3.8"),
+    ("# top comment\ndependencies:   # deps\n- numpy\n\n- python==3.9.1  # exact\nchannels: [x]\n",
+     "3.9"),
+    ("dependencies: [\n  numpy,\n  python=3.11\n]\n", "3.11"),
+    ("dependencies: [numpy, {pip: [x]}, 'python=3.12']\n", "3.12"),
+    ("{dependencies: [python=3.13], channels: [conda-forge]}\n", "3.13"),
+    ("dependencies:\n  - {pip: [x]}\n  - python=3.12\n", "3.12"),
+    ("channels:\n  - dependencies\ndependencies:\n  - python=3.13\n", "3.13"),
+    ("x: &py python=3.9\ndependencies:\n  - numpy\n  - *py\n", "3.9"),
+    ('dependencies:\n  - "\\x70ython=3.9"\n', "3.9"),
+    ("dependencies:\n  - >-\n    python=3.11\n", "3.11"),
+    ("dependencies:\n  - numpy !=1.2\n  - python=3.12\n", "3.12"),
+    ("dependencies:\n  - !!str python=3.12\n  - python=3.9\n", "3.9"),  # tagged: not a str to it
+    ("dependencies:\n  - !custom numpy\n  - python=3.11\n", "3.11"),
+    ("dependencies:\n  python=3.11: x\n", "3.11"),  # a mapping is iterated over its keys
+    ("dependencies:\n  - python=3.11\n  - python=3.12\n", "3.11"),
+    ("dependencies:\n  - 3.11\n  - python\n", None),
+    ("dependencies: [a\n", "not valid YAML"),
+    ("dependencies:\n  - python=3.9\ndependencies:\n  - python=3.11\n", "not valid YAML"),
+    ("- python=3.11\n", "mapping"),
+    ("dependencies:\n", "dependencies"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), ENVIRONMENTS)
+def test_environment_yml_read_as_yaml(text: str, expected: str | None) -> None:
+    exp = explain({"binder/environment.yml": text})
+    assert exp.buildpack == "CondaBuildPack"
+    if expected is None or expected[0].isdigit():
+        assert exp.error is None, exp.render_text()
+        assert exp.python_version == expected
+    else:
+        assert exp.error is not None and expected in exp.error, exp.render_text()
+        assert exp.error.startswith("binder/environment.yml: ")
+
+
+@pytest.mark.repo2docker
+@pytest.mark.parametrize(("text", "expected"), ENVIRONMENTS)
+def test_environment_yml_agrees_with_repo2docker(
+    text: str, expected: str | None, tmp_path: Path
+) -> None:
+    assert_agrees({"binder/environment.yml": text}, tmp_path)
+
+
+def test_environment_yml_fails_for_every_conda_buildpack() -> None:
+    """R and Julia install environment.yml too: repo2docker loads it, and fails on bad YAML."""
+    exp = explain(f(runtime="r-2023-01-01", env_yml="dependencies: [a\n"))
+    assert exp.buildpack == "RBuildPack" and exp.error and "environment.yml" in exp.error
+
+
+UNUSUAL_RUNTIMES = ("python-3.11rc1", "python-v3", "python-4", "python-abc", "r-2023-01-01T00",
+                    "r-2023-W01-1", "r-2023-13-45", "python-3.11-2023-01-01")  # fmt: skip
+
+
+@pytest.mark.repo2docker
+@pytest.mark.parametrize("runtime", UNUSUAL_RUNTIMES)
+def test_unusual_runtimes_agree_with_repo2docker(runtime: str, tmp_path: Path) -> None:
+    assert_agrees(f(runtime=runtime, requirements=None), tmp_path)
+
+
+def test_non_string_requires_python_fails() -> None:
+    exp = explain({"pyproject.toml": "[project]\nrequires-python = 3.8\n"})
+    assert exp.error is not None and "requires-python must be a string" in exp.error
+
+
+def test_notes_come_from_the_table() -> None:
+    exp = explain(
+        f(project_toml=None, **{"Manifest.toml": "x"}, env_yml="dependencies:\n  - python=3.9\n")
+    )
+    assert exp.buildpack == "JuliaProjectTomlBuildPack" and exp.error is None
+    assert any(n.startswith("binder/Manifest.toml is not read by repo2docker") for n in exp.notes)
+    assert any(
+        "pins python 3.9 but JuliaProjectTomlBuildPack builds Python 3.10" in n for n in exp.notes
+    )
+    nix = explain(f(default_nix=None, start=None))
+    assert dict(nix.used_for)["binder/start"].startswith(
+        "run at container start by nix-shell-wrapper"
+    )
+    assert "python:" not in nix.render_text()  # no conda Python in a Nix image
 
 
 def test_content_unknown() -> None:
@@ -435,8 +589,9 @@ def test_render_text_shows_error_and_default_python() -> None:
 
 
 def test_ignored_in_binder_dir() -> None:
-    got = dict(ignored_in_binder_dir({"environment.yml": ENV_PY311, "requirements.txt": "x\n", "runtime.txt": "python-3.9",
-                                      "apt.txt": "git\n", "install.R": "x"}))  # fmt: skip
+    merged = {"environment.yml": ENV_PY311, "requirements.txt": "x\n", "runtime.txt": "python-3.9",
+              "apt.txt": "git\n", "install.R": "x"}  # fmt: skip
+    got = dict(ignored_in_binder_dir(merged))
     assert set(got) == {"requirements.txt", "runtime.txt", "install.R"}
     assert "pip:" in got["requirements.txt"]
     assert ignored_in_binder_dir({"requirements.txt": "x", "apt.txt": "git"}) == []
@@ -454,20 +609,59 @@ def test_explain_directory(tmp_path: Path) -> None:
         explain(tmp_path / "missing")
 
 
-def test_module_is_stdlib_only() -> None:
-    import ast
-    import sys
+# The modules every merge imports and the fast --check path may import: standard library only.
+STDLIB_ONLY = ("constants", "runtime", "python", "table", "checks", "facts", "explain")
 
-    tree = ast.parse(Path(rules.__file__).read_text())
+
+@pytest.mark.parametrize("module", STDLIB_ONLY)
+def test_module_imports_only_the_standard_library(module: str) -> None:
+    import ast
+
+    path = Path(constants.__file__).with_name(f"{module}.py")
+    tree = ast.parse(path.read_text())
+    # module level only: facts.py imports ruamel, packaging and tomllib inside functions
     imported = {
-        a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+        a.name.split(".")[0] for n in tree.body if isinstance(n, ast.Import) for a in n.names
     }
     imported |= {
         n.module.split(".")[0]
-        for n in ast.walk(tree)
+        for n in tree.body
         if isinstance(n, ast.ImportFrom) and n.module and not n.level
     }
     assert imported <= set(sys.stdlib_module_names) | {"__future__", "bindermerge"}, imported
+
+
+def imported_after(code: str) -> set[str]:
+    """Top-level names of the modules ``code`` loads in a fresh interpreter (start-up's aside)."""
+    script = (
+        f"import sys\nbefore = set(sys.modules)\n{code}\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in set(sys.modules) - before})))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return set(proc.stdout.split())
+
+
+def test_constants_import_is_cheap() -> None:
+    """The fast --check path imports BINDER_DIRS from constants: only the stdlib, not typing."""
+    loaded = imported_after("import bindermerge.repo2docker.constants")
+    assert loaded - {"bindermerge"} <= set(sys.stdlib_module_names), loaded
+    assert "typing" not in loaded
+
+
+def test_merge_explain_imports_libraries_only_when_content_needs_them() -> None:
+    loaded = imported_after(
+        "from bindermerge.repo2docker.explain import ignored_in_binder_dir\n"
+        "ignored_in_binder_dir({'apt.txt': 'git', 'requirements.txt': 'numpy',"
+        " 'runtime.txt': 'r-2023-01-01', 'install.R': 'x', 'postBuild': 'x'})"
+    )
+    assert not {"ruamel", "packaging", "tomllib", "tomli"} & loaded, loaded
+    loaded = imported_after(
+        "from bindermerge.repo2docker.explain import explain\n"
+        "explain({'binder/environment.yml': 'dependencies: [python=3.11]'})"
+    )
+    assert "ruamel" in loaded and "packaging" not in loaded
 
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -477,7 +671,6 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 @pytest.mark.repo2docker
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no ../shared/corpus")
 def test_table_agrees_with_repo2docker_on_corpus() -> None:
-    pytest.importorskip("repo2docker")
     from r2d import inspect_dir
 
     disagree = []

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import os
+import tempfile
+from pathlib import Path
 
-from bindermerge.errors import InputError
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bindermerge.errors import InputError, ParseError
 from bindermerge.pipeline import merge
+from bindermerge.repo2docker.runtime import InvalidRuntime, parse_runtime
 
 
 @pytest.mark.parametrize("value", ["python-3.11", "python-3", "r-2023-01-15", "r-4.3-2023-01-15"])
@@ -54,3 +61,53 @@ def test_python_and_r_conflict(make_source):
     b = make_source("b", {"runtime.txt": "r-2023-01-15"})
     (conflict,) = merge([a, b]).conflicts
     assert conflict.reason == "different runtimes"
+
+
+# --- one parser: the kind reads runtime.txt with bindermerge.repo2docker.runtime ------------------
+
+
+@pytest.mark.parametrize("value", ["python", "r-2023-13-45", "r-2023-W01-1", "", "python-3\nr-x"])
+def test_values_of_no_runtime_shape_are_parse_errors(make_source, value):
+    with pytest.raises(ParseError):
+        merge([make_source("a", {"runtime.txt": value})])
+
+
+@pytest.mark.parametrize("value", ["julia-1.9", "r-4.1", "r-2017-06-01"])
+def test_values_repo2docker_parses_but_rejects_are_input_errors(make_source, value):
+    with pytest.raises(InputError) as info:
+        merge([make_source("a", {"runtime.txt": value})])
+    assert not isinstance(info.value, ParseError)
+
+
+def test_date_read_as_repo2docker_reads_it(make_source):
+    """datetime.fromisoformat, as repo2docker: a time after the date is accepted and dropped."""
+    result = merge([make_source("a", {"runtime.txt": "r-2023-01-01T00"})])
+    assert result.ok and result.file("runtime.txt").content == b"r-2023-01-01T00\n"
+
+
+RUNTIME_PARTS = ["python", "r", "julia", "3", "3.11", "4.3", "2023", "01", "13", "W01", "1",
+                 "01T00", "", "2023-01-01", " ", "\n", "\r"]  # fmt: skip
+
+
+@pytest.mark.repo2docker
+@settings(max_examples=400, derandomize=True, deadline=None, database=None)
+@given(st.lists(st.sampled_from(RUNTIME_PARTS), max_size=6).map("-".join) | st.text(max_size=12))
+def test_parser_agrees_with_repo2docker(text: str) -> None:
+    from repo2docker.buildpacks.base import BaseImage
+
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "runtime.txt").write_text(text, encoding="utf-8", newline="")
+        old = os.getcwd()
+        os.chdir(d)  # BaseImage.runtime reads runtime.txt relative to the working directory
+        try:
+            expected = BaseImage(base_image="x").runtime
+        except ValueError:
+            expected = None
+        finally:
+            os.chdir(old)
+    try:
+        rt = parse_runtime(text)
+        got = (rt.name, rt.version, rt.date)
+    except InvalidRuntime:
+        got = None
+    assert got == expected, repr(text)

@@ -149,7 +149,7 @@ def run_explain(directory: str, as_json: bool) -> int:
     """``bindermerge explain DIR``: print what repo2docker will do with DIR."""
     import os
 
-    from bindermerge.repo2docker.rules import explain
+    from bindermerge.repo2docker.explain import explain
 
     if not os.path.isdir(directory):
         print(f"error: {directory}: not a directory", file=sys.stderr)

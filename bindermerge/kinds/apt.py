@@ -9,20 +9,20 @@ because a token such as ``git;curl`` passes repo2docker's check and reaches the 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from bindermerge.context import MergeContext
-from bindermerge.errors import InputError
+from bindermerge.errors import ParseError
 from bindermerge.model import Origin, OutputFile
-from bindermerge.sources.local import SourceFile
+from bindermerge.repo2docker.constants import APT_LINE_RE, APT_TXT
+from bindermerge.sources.base import SourceFile
 
 NAME = "apt"
-FILE = "apt.txt"
+FILE = APT_TXT
 
-# repo2docker's own check (a prefix match) and the full form of one token:
+# The full form of one token, stricter than repo2docker's line check (APT_LINE_RE):
 # name[:arch][=version | /release]
-R2D_LINE = re.compile(r"^[a-z0-9.+-]+")
 TOKEN = re.compile(
     r"^(?P<name>[a-z0-9][a-z0-9.+-]*)(?P<arch>:[a-z0-9-]+)?"
     r"(?:=(?P<version>[A-Za-z0-9.+~:-]+)|/(?P<release>[A-Za-z0-9.+~-]+))?$"
@@ -56,21 +56,25 @@ def parse(file: SourceFile, view: object) -> AptFragment:
         if not line:
             continue
         origin = file.origin.at(number, line)
-        if not R2D_LINE.match(line):
-            raise InputError(
+        if not APT_LINE_RE.match(line):
+            raise ParseError(
                 f"invalid apt.txt line {line!r}: repo2docker requires lower-case package names "
-                "matching ^[a-z0-9.+-]+",
+                f"matching {APT_LINE_RE.pattern}",
                 origin,
             )
         for token in line.split():
             m = TOKEN.match(token)
             if not m:
-                raise InputError(
+                raise ParseError(
                     f"{token!r} is not a Debian package name (name[:arch][=version]); "
                     "repo2docker would pass it to the shell unquoted",
                     origin,
                 )
-            pin = f"={m['version']}" if m["version"] else (f"/{m['release']}" if m["release"] else None)
+            pin = (
+                f"={m['version']}"
+                if m["version"]
+                else (f"/{m['release']}" if m["release"] else None)
+            )
             key = m["name"] + (m["arch"] or "")
             packages.append(AptPackage(key, token, pin, file.origin.at(number, token)))
     return AptFragment(file.origin, tuple(packages))

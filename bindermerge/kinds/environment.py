@@ -36,7 +36,7 @@ from typing import Any, Sequence
 
 from bindermerge.specs import conda as conda_specs
 from bindermerge.specs import pip as pip
-from bindermerge.repo2docker import rules as r2d_rules
+from bindermerge.repo2docker import constants as r2d_rules
 from bindermerge.specs.conda_pip_names import pypi_names
 from bindermerge.context import MergeContext
 from bindermerge.errors import InputError

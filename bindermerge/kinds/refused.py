@@ -6,35 +6,43 @@ merging its neighbours would silently drop what the Dockerfile does.
 
 from __future__ import annotations
 
-from typing import NoReturn, Sequence
+from collections.abc import Sequence
+from typing import NoReturn
 
 from bindermerge.context import MergeContext
-from bindermerge.errors import InputError
+from bindermerge.errors import RefusedFileError
 from bindermerge.model import OutputFile
-from bindermerge.sources.local import SourceFile
+from bindermerge.repo2docker.constants import (
+    DEFAULT_NIX,
+    DOCKERFILE,
+    PIPFILE,
+    PIPFILE_LOCK,
+    REQUIRE,
+)
+from bindermerge.sources.base import SourceFile
 
 NAME = "refused"
 
 REASONS = {
-    "Dockerfile": (
+    DOCKERFILE: (
         "a Dockerfile makes repo2docker ignore every other file of this directory, "
         "so it cannot be merged; port its steps to apt.txt/environment.yml/postBuild"
     ),
-    "default.nix": (
+    DEFAULT_NIX: (
         "default.nix makes repo2docker build with Nix and ignore the other files, "
         "so it cannot be merged with conda/pip sources"
     ),
-    "REQUIRE": (
+    REQUIRE: (
         "REQUIRE (Julia before 0.7) is still detected by repo2docker but its build always fails "
         "('Julia REQUIRE no longer supported'); list the packages in a Project.toml [deps] "
         "(with [compat] bounds) instead"
     ),
-    "Pipfile": (
+    PIPFILE: (
         "Pipfile makes repo2docker install with pipenv and ignore requirements.txt and "
         "environment.yml, so it cannot be merged; export it with 'pipenv requirements > "
         "requirements.txt' and merge that instead"
     ),
-    "Pipfile.lock": (
+    PIPFILE_LOCK: (
         "Pipfile.lock makes repo2docker install with pipenv and ignore requirements.txt and "
         "environment.yml, so it cannot be merged; export the locked versions with "
         "'pipenv requirements > requirements.txt' and merge that instead"
@@ -47,7 +55,7 @@ def recognise(relpath: str) -> bool:
 
 
 def parse(file: SourceFile, view: object) -> NoReturn:
-    raise InputError(REASONS[file.name], file.origin)
+    raise RefusedFileError(REASONS[file.name], file.origin)
 
 
 def merge(fragments: Sequence[object], ctx: MergeContext) -> None:  # pragma: no cover

@@ -15,18 +15,20 @@ does not hold the source's package anyway. So:
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from bindermerge.context import MergeContext
-from bindermerge.errors import InputError
-from bindermerge.model import OutputFile
-from bindermerge.scripts.lint import config_is_binder_dir
-from bindermerge.sources.local import SourceFile
+from bindermerge.errors import ParseError, RefusedFileError
 from bindermerge.kinds import auxiliary
 from bindermerge.kinds.auxiliary import AuxFile
+from bindermerge.model import OutputFile
+from bindermerge.repo2docker.constants import DESCRIPTION, PYPROJECT_TOML, ROOT_ONLY_FILES, SETUP_PY
+from bindermerge.repo2docker.facts import InvalidToml, is_python_package, load_toml, requires_python
+from bindermerge.scripts.lint import config_is_binder_dir
+from bindermerge.sources.base import SourceFile
 
 NAME = "root_files"
-FILES = ("setup.py", "pyproject.toml", "DESCRIPTION")
+FILES = ROOT_ONLY_FILES
 
 _PACKAGE_ADVICE = (
     "a merged binder/ directory turns that off and does not hold the package: list the package "
@@ -34,15 +36,15 @@ _PACKAGE_ADVICE = (
     "'pkg @ git+https://...')"
 )
 REASONS = {
-    "setup.py": (
+    SETUP_PY: (
         "setup.py at the root of a repository without a binder directory makes repo2docker "
         f"'pip install .' it; {_PACKAGE_ADVICE}"
     ),
-    "pyproject.toml": (
+    PYPROJECT_TOML: (
         "pyproject.toml with [project] and [build-system] at the root of a repository without a "
         f"binder directory makes repo2docker 'pip install .' it; {_PACKAGE_ADVICE}"
     ),
-    "DESCRIPTION": (
+    DESCRIPTION: (
         "DESCRIPTION at the root of a repository without a binder directory makes repo2docker "
         "pick R and install the package with remotes::install_local(); a merged binder/ "
         "directory turns that off: add a dated runtime.txt (r-YYYY-MM-DD) and an install.R that "
@@ -59,41 +61,31 @@ def recognise(relpath: str) -> bool:
 def parse(file: SourceFile, view: object) -> AuxFile:
     """Refuse what cannot be carried into a binder directory; carry the rest unchanged."""
     at_root = not config_is_binder_dir(file.origin)
-    if at_root and (file.name != "pyproject.toml" or _is_package(file)):
-        raise InputError(REASONS[file.name], file.origin)
+    if at_root and (file.name != PYPROJECT_TOML or _is_package(file)):
+        raise RefusedFileError(REASONS[file.name], file.origin)
     return AuxFile(file.origin, file.data, file.executable)
 
 
 def _is_package(file: SourceFile) -> bool:
     try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    try:
-        doc = tomllib.loads(file.text())
-    except tomllib.TOMLDecodeError as exc:
+        doc = load_toml(file.text())
+    except InvalidToml as exc:
         # repo2docker loads it too, and its build stops on the same error.
-        raise InputError(
+        raise ParseError(
             f"not valid TOML (repo2docker fails on it too): {exc}", file.origin
         ) from None
-    return "project" in doc and "build-system" in doc
+    return is_python_package(doc)
 
 
 def _requires_python(file: AuxFile) -> str | None:
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    doc = tomllib.loads(file.data.decode("utf-8", errors="replace"))
-    project = doc.get("project")
-    value = project.get("requires-python") if isinstance(project, dict) else None
-    return value if isinstance(value, str) else None
+    declared, value = requires_python(load_toml(file.data.decode("utf-8", errors="replace")))
+    return value if declared and isinstance(value, str) else None
 
 
 def merge(fragments: Sequence[AuxFile], ctx: MergeContext) -> list[AuxFile]:
     """Carry every file; warn where a root pyproject.toml's requires-python stops counting."""
     for f in fragments:
-        if f.origin.file == "pyproject.toml" and not config_is_binder_dir(f.origin):
+        if f.origin.file == PYPROJECT_TOML and not config_is_binder_dir(f.origin):
             spec = _requires_python(f)
             if spec is not None:
                 ctx.warn(

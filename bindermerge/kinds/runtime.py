@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from bindermerge.context import MergeContext
-from bindermerge.errors import InputError
+from bindermerge.errors import InputError, ParseError
 from bindermerge.model import Origin, OutputFile
-from bindermerge.sources.local import SourceFile
+from bindermerge.repo2docker.constants import RSPM_CUTOFF_DATE, RUNTIME_TXT
+from bindermerge.repo2docker.runtime import InvalidRuntime, InvalidRuntimeDate, parse_runtime
+from bindermerge.sources.base import SourceFile
 
 NAME = "runtime"
-FILE = "runtime.txt"
-# The oldest snapshot repo2docker accepts for R (RSPM_CUTOFF_DATE in repo2docker/buildpacks/r.py).
-R_CUTOFF = datetime.date(2018, 12, 7)
+FILE = RUNTIME_TXT
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ class Runtime:
     @property
     def python_version(self) -> str | None:
         """``X.Y`` when this asks for a Python version (``python-3`` is repo2docker's default)."""
-        return self.version if self.name == "python" and self.version and "." in self.version else None
+        return (
+            self.version if self.name == "python" and self.version and "." in self.version else None
+        )
 
 
 def recognise(relpath: str) -> bool:
@@ -44,52 +46,53 @@ def recognise(relpath: str) -> bool:
 
 
 def parse(file: SourceFile, view: object) -> Runtime:
+    """Read runtime.txt with repo2docker's parser, then refuse what its buildpacks reject.
+
+    bindermerge is stricter than the parser: a value repo2docker would only reject while
+    building (python-X.Y.Z, an R snapshot before the first one) or would not use (r- without a
+    date, another language) is an error here already. A value that is not of runtime.txt's
+    shape is a :class:`ParseError`; one of its shape that repo2docker rejects an InputError.
+    """
     text = file.text().strip()
     origin = file.origin.at(1, text)
     if not text:
-        raise InputError("runtime.txt is empty; repo2docker rejects it", origin)
+        raise ParseError("runtime.txt is empty; repo2docker rejects it", origin)
     if "\n" in text:
-        raise InputError(
+        raise ParseError(
             "runtime.txt must hold one value; repo2docker reads the whole file as one", origin
         )
-    parts = text.split("-")
-    # repo2docker's own shape check: name-version, name-yyyy-mm-dd, name-version-yyyy-mm-dd.
-    if len(parts) not in (2, 4, 5) or not all(parts):
-        raise InputError(f"invalid runtime.txt {text!r}: repo2docker rejects it", origin)
-    name = parts[0]
-    version = parts[1] if len(parts) in (2, 5) else None
-    date = None
-    if len(parts) in (4, 5):
-        try:
-            date = datetime.date.fromisoformat("-".join(parts[-3:]))
-        except ValueError:
-            raise InputError(f"invalid date in runtime.txt {text!r}", origin) from None
-    if name == "python":
-        if date is not None or version is None:
-            raise InputError(f"invalid runtime.txt {text!r}: expected python-X.Y", origin)
-        if not re.fullmatch(r"\d+(\.\d+)?", version):
-            raise InputError(
+    try:
+        rt = parse_runtime(text)
+    except InvalidRuntimeDate:
+        raise ParseError(f"invalid date in runtime.txt {text!r}", origin) from None
+    except InvalidRuntime:
+        raise ParseError(f"invalid runtime.txt {text!r}: repo2docker rejects it", origin) from None
+    if rt.name == "python":
+        if rt.date is not None or rt.version is None:
+            raise ParseError(f"invalid runtime.txt {text!r}: expected python-X.Y", origin)
+        if not re.fullmatch(r"\d+(\.\d+)?", rt.version):
+            raise ParseError(
                 f"invalid runtime.txt {text!r}: repo2docker needs python-X.Y (not X.Y.Z)", origin
             )
-    elif name == "r":
-        if date is None:
+    elif rt.name == "r":
+        if rt.date is None:
             raise InputError(
                 f"runtime.txt {text!r} has no snapshot date; repo2docker needs r-YYYY-MM-DD "
                 "or r-X.Y-YYYY-MM-DD",
                 origin,
             )
-        if date < R_CUTOFF:
+        if rt.date < RSPM_CUTOFF_DATE:
             raise InputError(
                 f"runtime.txt {text!r}: repo2docker needs an R snapshot date on or after "
-                f"{R_CUTOFF.isoformat()}",
+                f"{RSPM_CUTOFF_DATE.isoformat()}",
                 origin,
             )
     else:
         raise InputError(
-            f"runtime.txt {text!r} names {name!r}; repo2docker understands python-X.Y and r-...",
+            f"runtime.txt {text!r} names {rt.name!r}; repo2docker understands python-X.Y and r-...",
             origin,
         )
-    return Runtime(origin, text, name, version, date)
+    return Runtime(origin, text, rt.name, rt.version, rt.date)
 
 
 def merge(fragments: Sequence[Runtime], ctx: MergeContext) -> Runtime:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
-# Names repo2docker gives a meaning to in a binder directory: never use one as a folder.
+from bindermerge.repo2docker.constants import CONFIG_FILES, ROOT_ONLY_FILES
+
+# Names repo2docker gives a meaning to in a binder directory, and the files bindermerge itself
+# writes next to them: never use one as a folder.
 RESERVED = frozenset(
-    {
-        "apt.txt", "environment.yml", "environment.yaml", "requirements.txt", "requirements3.txt",
-        "runtime.txt", "postBuild", "start", "install.R", "Project.toml", "JuliaProject.toml",
-        "REQUIRE", "Pipfile", "Pipfile.lock", "Dockerfile", "default.nix", "setup.py",
-        "pyproject.toml", "DESCRIPTION", ".dockerignore", ".containerignore",
-        # files bindermerge itself writes next to them
-        "constraints.txt", "environment.unlocked.yml", "conda-lock.yml", ".bindermerge.json",
-    }
+    (
+        *CONFIG_FILES,
+        *ROOT_ONLY_FILES,
+        "constraints.txt",
+        "environment.unlocked.yml",
+        "conda-lock.yml",
+        ".bindermerge.json",
+    )
 )
 
 
