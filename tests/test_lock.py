@@ -651,15 +651,3 @@ def test_a_job_crosses_to_the_worker_unchanged() -> None:
     assert LockJob.from_json(job.to_json()) == job
     with pytest.raises(LockError, match="not a lock job"):
         LockJob.from_json({"name": "m"})
-
-
-def test_the_old_sources_of_reads_the_error_being_handled() -> None:
-    from bindermerge.lock.apply import sources_of
-
-    with pytest.warns(DeprecationWarning):
-        assert sources_of("# from a\n", ["numpy"], "numpy") == []  # the text is not read
-    try:
-        raise UnsatisfiableError("linux-64", ["numpy"], "numpy", sources=["a", "b"])
-    except UnsatisfiableError:
-        with pytest.warns(DeprecationWarning):
-            assert sources_of("", ["numpy"], "numpy") == ["a", "b"]

@@ -75,7 +75,7 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
 
     if opts.lock and result.ok:
         from bindermerge.lock import UnsatisfiableError
-        from bindermerge.lock.apply import StaleLock, lock_result, sources_of
+        from bindermerge.lock.apply import StaleLock, lock_result
 
         try:
             result = lock_result(
@@ -90,10 +90,8 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
             rep.findings(result)
             return rep.finish(result, EXIT_CONFLICT, f"out of date: {exc}")
         except UnsatisfiableError as exc:
-            env = result.file("environment.yml")
-            who = sources_of(env.content.decode() if env else "", exc.specs, exc.explanation)
             rep.findings(result)
-            by = f"; packages asked for by {', '.join(who)}" if who else ""
+            by = f"; packages asked for by {', '.join(exc.sources)}" if exc.sources else ""
             return rep.finish(
                 result,
                 EXIT_CONFLICT,

@@ -13,8 +13,6 @@ each dependency, which name the sources behind an unsatisfiable lock.
 from __future__ import annotations
 
 import dataclasses
-import sys
-import warnings as _warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +34,6 @@ __all__ = [
     "StaleLock",
     "lock_result",
     "pip_indexes",
-    "sources_of",
     "spec_from_merge",
     "unsatisfiable_sources",
 ]
@@ -213,23 +210,6 @@ def unsatisfiable_sources(result: MergeResult, error: UnsatisfiableError) -> tup
     if error.sources:
         return error.sources
     return spec_from_merge(result).involved(error.explanation)[1]
-
-
-def sources_of(env_text: str, specs: Sequence[str], explanation: str = "") -> list[str]:
-    """Deprecated: use ``UnsatisfiableError.sources`` (or :func:`unsatisfiable_sources`).
-
-    Kept so a caller written for the old API keeps working while it moves: called inside an
-    ``except UnsatisfiableError`` block, as the command line did, it returns the sources of
-    the error being handled, which :func:`lock_result` read from the merge's provenance.
-    Its arguments are ignored: the rendered text is no longer read.
-    """
-    _warnings.warn(
-        "sources_of() is deprecated: read UnsatisfiableError.sources",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    handled = sys.exc_info()[1]
-    return list(handled.sources) if isinstance(handled, UnsatisfiableError) else []
 
 
 def _backend(name: str) -> Backend:

@@ -1,4 +1,6 @@
-"""Where an output directory may be: never a source, inside one, holding one, or the cwd."""
+"""Where an output directory may be: never a source, inside one or holding one; never the
+current directory, a folder above it, the home directory or a git work tree; never a binder
+folder beside the other one (repo2docker refuses a repository with both)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ def location_problem(directory: Path, source_roots: Sequence[str | Path]) -> str
     on the next run (or replace the source itself), whatever ``--force`` says.
     """
     out = os.path.realpath(directory)
-    if out == os.path.realpath(os.getcwd()):
+    cwd = os.path.realpath(os.getcwd())
+    if out == cwd:
         return "is the current directory; name a directory for the merged files (for example binder)"
     for root in source_roots:
         src = os.path.realpath(root)
@@ -24,4 +27,36 @@ def location_problem(directory: Path, source_roots: Sequence[str | Path]) -> str
             return f"lies inside the source {root}, so the next merge would read it back as input"
         if src.startswith(out.rstrip(os.sep) + os.sep):
             return f"holds the source {root}, which replacing it would destroy"
+    if cwd.startswith(out.rstrip(os.sep) + os.sep):
+        return "holds the current directory, which replacing it would destroy"
+    if out == os.path.realpath(os.path.expanduser("~")) or os.path.dirname(out) == out:
+        return "is the home directory or the file system root; name a folder for the merged files"
+    git = git_work_tree(out)
+    if git is not None:
+        return (
+            f"holds a git work tree ({git}); bindermerge never replaces one, even with --force: "
+            "name a folder inside it, for example binder"
+        )
+    from bindermerge.repo2docker.constants import BINDER_DIRS
+
+    name = os.path.basename(out)
+    if name in BINDER_DIRS:
+        other = next(d for d in BINDER_DIRS if d != name)
+        sibling = os.path.join(os.path.dirname(out), other)
+        if os.path.isdir(sibling):
+            return (
+                f"would sit beside {sibling}: repo2docker refuses a repository with both "
+                f"{BINDER_DIRS[0]}/ and {BINDER_DIRS[1]}/; write into {other}/ or remove it"
+            )
+    return None
+
+
+def git_work_tree(directory: str) -> str | None:
+    """The first ``.git`` in ``directory`` or below it (a work tree, or a submodule), or None."""
+    if not os.path.isdir(directory):
+        return None
+    for dirpath, dirnames, filenames in os.walk(directory):
+        if ".git" in dirnames or ".git" in filenames:
+            return os.path.join(dirpath, ".git")
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
     return None

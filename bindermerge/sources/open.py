@@ -35,4 +35,16 @@ def open_sources(specs: Sequence[str]) -> list[Source]:
         from bindermerge.errors import UsageError
 
         raise UsageError("no sources given")
-    return [open_source(s, name=n) for s, n in zip(specs, unique_names(specs))]
+    opened = [open_source(s, name=n) for s, n in zip(specs, unique_names(specs))]
+    seen: dict[str, str] = {}
+    for spec, source in zip(specs, opened):
+        if source.identity in seen:
+            from bindermerge.errors import SourceError
+
+            # Every script would run twice and every package count twice.
+            raise SourceError(
+                f"is the same source as {seen[source.identity]!r}; give each source once",
+                path=spec,
+            )
+        seen[source.identity] = spec
+    return opened

@@ -1,0 +1,90 @@
+"""Never destroy what bindermerge did not write; refuse inputs that make a broken output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from helpers import tree_bytes, write_tree
+
+
+@pytest.fixture
+def src(make_source):
+    return make_source("db", {"apt.txt": "git\n"})
+
+
+def _repo(path):
+    write_tree(path, {"README.md": "# mine\n", "analysis.ipynb": "{}\n", "data/x.csv": "1\n"})
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    return path
+
+
+def test_force_never_replaces_a_git_work_tree(cli, src, tmp_path):
+    repo = _repo(tmp_path / "repo")
+    before = tree_bytes(repo)
+    for extra in ((), ("--force",)):
+        r = cli(src, "-o", repo, *extra)
+        assert r.code == 2, r.err
+        assert "git work tree" in r.err and "even with --force" in r.err
+        assert len(r.err.strip().splitlines()) == 1
+    assert tree_bytes(repo) == before
+    # A nested repository (a submodule, a clone) is a work tree too.
+    outer = write_tree(tmp_path / "outer", {"notes.txt": "x\n"})
+    _repo(outer / "inner")
+    assert cli(src, "-o", outer, "--force").code == 2
+    assert (outer / "inner" / "README.md").exists()
+
+
+def test_refusal_lists_what_force_would_lose(cli, src, tmp_path):
+    out = write_tree(tmp_path / "out", {f"f{i}.txt": "x\n" for i in range(8)})
+    r = cli(src, "-o", out)
+    assert r.code == 2
+    assert "--force would lose 8 files: f0.txt, f1.txt, f2.txt, f3.txt, f4.txt and 3 more" in r.err
+    # A hand edit in bindermerge's own output is named as what would be lost.
+    mine = tmp_path / "binder"
+    assert cli(src, "-o", mine).code == 0
+    (mine / "apt.txt").write_text("git\nvim\n")
+    r = cli(src, "-o", mine)
+    assert r.code == 2 and "apt.txt was changed" in r.err and "would lose 1 file: apt.txt" in r.err
+    assert cli(src, "-o", mine, "--force").code == 0
+
+
+def test_output_above_the_working_directory_or_home_is_refused(cli, src, tmp_path, monkeypatch):
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    r = cli(src, "-o", tmp_path / "a", "--force")
+    assert r.code == 2 and "holds the current directory" in r.err
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    r = cli(src, "-o", tmp_path / "home", "--force")
+    assert r.code == 2 and "home directory" in r.err
+
+
+def test_binder_beside_dot_binder_is_refused(cli, src, tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "binder").mkdir(parents=True)
+    r = cli(src, "-o", repo / ".binder")
+    assert r.code == 2 and "refuses a repository with both" in r.err
+    assert not (repo / ".binder").exists()
+
+
+@pytest.mark.parametrize("spelling", ["same", "slash", "dot", "binder", "link"])
+def test_the_same_source_twice_is_refused(cli, make_source, tmp_path, monkeypatch, spelling):
+    db = make_source("db", {"binder/postBuild": "echo once\n"})
+    monkeypatch.chdir(db.parent)
+    other = {
+        "same": "db",
+        "slash": "./db/",
+        "dot": os.path.join("..", "src", "db"),
+        "binder": "db/binder",
+        "link": "db-link",
+    }[spelling]
+    if spelling == "link":
+        os.symlink("db", "db-link")
+    r = cli("db", other, "-o", tmp_path / "out")
+    assert r.code == 2, r.err
+    assert f"{other}: is the same source as 'db'" in r.err
+    assert not (tmp_path / "out").exists()
