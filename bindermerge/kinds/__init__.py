@@ -10,29 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 from bindermerge.context import MergeContext
 from bindermerge.model import OutputFile
-from bindermerge.sources.base import SourceFile
+from bindermerge.sources.base import SourceFile, SourceView
+
+__all__ = ["Kind", "SourceView"]
 
 F = TypeVar("F")
 M = TypeVar("M")
-
-
-class SourceView(Protocol):
-    """What ``parse`` may see of the rest of a source (for ``-r other.txt`` and the like)."""
-
-    @property
-    def name(self) -> str: ...
-
-    def get(self, relpath: str) -> SourceFile | None:
-        """Another file of the same binder directory, or None."""
-        ...
-
-    def claim(self, relpath: str) -> None:
-        """Say that this file was read as part of another, so it is not carried over."""
-        ...
 
 
 @dataclass(frozen=True)

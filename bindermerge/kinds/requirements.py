@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from bindermerge.specs import pip as pip
-from bindermerge.kinds import Kind
+from bindermerge.kinds import Kind, SourceView
 from bindermerge.context import MergeContext
 from bindermerge.model import OutputFile
 from bindermerge.sources.base import SourceFile
@@ -24,7 +24,7 @@ def recognise(relpath: str) -> bool:
     return relpath == FILE
 
 
-def parse(file: SourceFile, view: object) -> pip.PipFragment:
+def parse(file: SourceFile, view: SourceView) -> pip.PipFragment:
     return pip.parse_requirements_file(file, view)
 
 

@@ -97,3 +97,18 @@ class Source(Protocol):
     def record(self) -> dict[str, str]:
         """What the manifest records of this source (name, kind, identity, digest, ...)."""
         ...
+
+
+class SourceView(Protocol):
+    """What a kind's ``parse`` may see of the rest of a source (``-r other.txt`` and the like)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def get(self, relpath: str) -> SourceFile | None:
+        """Another file of the same binder directory, or None."""
+        ...
+
+    def claim(self, relpath: str) -> None:
+        """Say that this file was read as part of another, so it is not carried over."""
+        ...

@@ -165,8 +165,8 @@ def _render_one(iv: Interval) -> str:
     if iv.lo == (0, 0, 0):
         return f"< {_fmt(iv.hi)}"
     a, b, c = iv.hi
-    upper = f"{a}.{b}.{c - 1}" if c else (f"{a}.{b - 1}" if b else f"{a - 1}")
-    return f"{_fmt(iv.lo)} - {upper}"
+    last = f"{a}.{b}.{c - 1}" if c else (f"{a}.{b - 1}" if b else f"{a - 1}")
+    return f"{_fmt(iv.lo)} - {last}"
 
 
 def render(vs: VersionSet) -> str:

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 from bindermerge.context import MergeContext
 from bindermerge.errors import InputError
 from bindermerge.model import Origin
-from bindermerge.sources.base import SourceFile
+from bindermerge.sources.base import SourceFile, SourceView
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
 
 # packaging (about 20 ms to import) is loaded by the functions that parse or merge
 # requirements, so an environment.yml without a pip: block never pays for it.
@@ -120,7 +121,7 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
 class _Parser:
     """Parses one requirements file and everything it includes, with cycle detection."""
 
-    def __init__(self, view: object | None):
+    def __init__(self, view: SourceView | None):
         self.view = view
         self.requirements: list[PipRequirement] = []
         self.options: list[PipOption] = []
@@ -151,7 +152,8 @@ class _Parser:
         included = self.view.get(rel) if self.view is not None else None
         if included is None:
             raise InputError(f"included file {target!r} does not exist", origin)
-        self.view.claim(rel)  # type: ignore[union-attr]
+        assert self.view is not None  # a file was found through it
+        self.view.claim(rel)
         self.parse_file(included, constraint=constraint, stack=(*stack, rel))
 
     def parse_line(
@@ -188,11 +190,13 @@ class _Parser:
                     raise InputError(f"option {name} needs a value", origin)
                 value, rest = rest[0], rest[1:]
         if name in ("--requirement", "--constraint"):
+            assert value is not None  # took the next word above, or raised
             if include is None:
                 raise InputError(f"{name} is not allowed here", origin)
             include(value, origin, constraint or name == "--constraint")
             return
         if name == "--editable":
+            assert value is not None
             self._requirement(" ".join([value, *rest]), origin, constraint=constraint, editable=True)
             return
         if name not in OPTIONS:
@@ -268,7 +272,7 @@ def _is_local_path(text: str) -> bool:
     return "/" in head or "\\" in head or bool(_ARCHIVE.search(head))
 
 
-def parse_requirements_file(file: SourceFile, view: object | None) -> PipFragment:
+def parse_requirements_file(file: SourceFile, view: SourceView | None) -> PipFragment:
     """Parse a requirements file (and the files it includes) into a :class:`PipFragment`."""
     parser = _Parser(view)
     parser.parse_file(file, constraint=False, stack=(file.name,))
@@ -473,7 +477,7 @@ def _merge_one(
             kind, file, first.key, [r.origin for r in asking], "no version satisfies all of them"
         )
         # The winning source's bounds first, then every other bound that still leaves a version.
-        kept: list = []
+        kept: list[SpecifierSet] = []
         for r in asking if keep == 0 else asking[::-1]:
             trial = specifiers.merge_specifier_sets([*kept, r.requirement.specifier])  # type: ignore[union-attr]
             if specifiers.witness(trial) is not None:
