@@ -57,6 +57,7 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
     from bindermerge.errors import BinderMergeError, OutputError
     from bindermerge.output.location import location_problem
     from bindermerge.pipeline import merge
+    from bindermerge.sources.open import open_sources
 
     rep = Reporter(as_json=opts.json)
     if opts.output is None:
@@ -65,11 +66,13 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
     if problem:
         return rep.usage(problem)
     output = Path(opts.output)
-    where = location_problem(output, sources)
-    if where:
-        return rep.error(OutputError(f"{output}: {where}"))
     try:
-        result = merge(sources, opts)
+        opened = open_sources(sources)
+        roots = [s.local_root for s in opened if s.local_root is not None]
+        where = location_problem(output, roots)
+        if where:
+            return rep.error(OutputError(f"{output}: {where}"))
+        result = merge(opened, opts)
     except BinderMergeError as exc:  # InputError and the rest: one line, exit 2
         return rep.error(exc)
 

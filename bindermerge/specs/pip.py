@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bindermerge.context import MergeContext
-from bindermerge.errors import InputError
+from bindermerge.errors import InputError, ParseError, UnsafePathError
 from bindermerge.model import Origin
 from bindermerge.sources.base import SourceFile, SourceView
 
@@ -136,13 +136,13 @@ class _Parser:
         self, file: SourceFile, target: str, origin: Origin, constraint: bool, stack: tuple[str, ...]
     ) -> None:
         if _URL.match(target):
-            raise InputError(f"cannot follow a remote include {target!r}; inline it", origin)
+            raise UnsafePathError(f"cannot follow a remote include {target!r}; inline it", origin)
         if target.startswith("/") or target.startswith("~"):
-            raise InputError(f"include {target!r} leaves the source directory", origin)
+            raise UnsafePathError(f"include {target!r} leaves the source directory", origin)
         rel = posixpath.normpath(posixpath.join(posixpath.dirname(file.name), target))
         if rel == ".." or rel.startswith("../"):
             # The merged output holds only binder files (and --check digests only those).
-            raise InputError(
+            raise UnsafePathError(
                 f"include {target!r} leaves the source's binder directory, whose files are all "
                 "bindermerge merges; copy its lines into this file",
                 origin,
@@ -176,7 +176,7 @@ class _Parser:
         try:
             tokens = shlex.split(line)
         except ValueError as exc:
-            raise InputError(f"cannot split option line: {exc}", origin) from None
+            raise ParseError(f"cannot split option line: {exc}", origin) from None
         name, value = tokens[0], None
         if "=" in name and name.startswith("--"):
             name, value = name.split("=", 1)
@@ -187,7 +187,7 @@ class _Parser:
         if name in ("--requirement", "--constraint", "--editable") or OPTIONS.get(name, (False,))[0]:
             if value is None:
                 if not rest:
-                    raise InputError(f"option {name} needs a value", origin)
+                    raise ParseError(f"option {name} needs a value", origin)
                 value, rest = rest[0], rest[1:]
         if name in ("--requirement", "--constraint"):
             assert value is not None  # took the next word above, or raised
@@ -200,9 +200,9 @@ class _Parser:
             self._requirement(" ".join([value, *rest]), origin, constraint=constraint, editable=True)
             return
         if name not in OPTIONS:
-            raise InputError(f"unknown pip option {tokens[0]!r}", origin)
+            raise ParseError(f"unknown pip option {tokens[0]!r}", origin)
         if rest:
-            raise InputError(f"unexpected text after {name}: {' '.join(rest)!r}", origin)
+            raise ParseError(f"unexpected text after {name}: {' '.join(rest)!r}", origin)
         self.options.append(PipOption(origin, name, value))
 
     def _requirement(self, line: str, origin: Origin, *, constraint: bool, editable: bool) -> None:
@@ -211,7 +211,7 @@ class _Parser:
         try:
             text, line_options = _split_line_options(line)
         except ValueError as exc:
-            raise InputError(str(exc), origin) from None
+            raise ParseError(str(exc), origin) from None
         if _is_local_path(text):
             self.local_paths.append(origin)
             return
@@ -229,7 +229,7 @@ class _Parser:
             )
             return
         if editable:
-            raise InputError(f"-e needs a URL or a path, not {text!r}", origin)
+            raise ParseError(f"-e needs a URL or a path, not {text!r}", origin)
         req = _parse_req(text, origin)
         self.requirements.append(
             PipRequirement(
@@ -250,7 +250,7 @@ def _parse_req(text: str, origin: Origin) -> Requirement:
         return Requirement(text)
     except InvalidRequirement as exc:
         first = str(exc).splitlines()[0]
-        raise InputError(f"invalid requirement {text!r}: {first}", origin) from None
+        raise ParseError(f"invalid requirement {text!r}: {first}", origin) from None
 
 
 def _split_line_options(line: str) -> tuple[str, tuple[str, ...]]:
