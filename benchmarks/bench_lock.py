@@ -2,8 +2,8 @@
 
 Every measurement is a fresh Python process (import time counts: that is what a user
 waits for), solving the same environment against the same local fixture channel
-(tests/conda_channel.py), offline. The conda-lock runs use the py-rattler based fake
-``conda`` from tests/fake_conda.py, so they measure conda-lock's overhead plus a very fast
+(tests/helpers/conda_channel.py), offline. The conda-lock runs use the py-rattler based fake
+``conda`` from tests/helpers/fake_conda.py, so they measure conda-lock's overhead plus a very fast
 solver; with a real conda or mamba the conda-lock numbers would only grow. bindermerge's
 conda-lock backend runs conda-lock in a worker process (so that conda-lock's changes to
 os.environ stay out of the caller's process): its figure includes that second Python start.
@@ -30,8 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from conda_channel import build_channel  # noqa: E402
-from fake_conda import install_fake_conda  # noqa: E402
+from helpers.conda_channel import build_channel  # noqa: E402
+from helpers.fake_conda import install_fake_conda  # noqa: E402
 
 CONDA_DEPS = ["python=3.11", "numpy", "pip", "tzdata"]
 

@@ -40,7 +40,7 @@ def test_examples_match_golden_files(tmp_path):
 
 @pytest.mark.repo2docker
 def test_repo2docker_reads_the_merged_examples(tmp_path):
-    from r2d import inspect_dir
+    from helpers.r2d import inspect_dir
 
     merge(SOURCES).write(tmp_path / "binder")
     info = inspect_dir(tmp_path)

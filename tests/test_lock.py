@@ -1,8 +1,8 @@
 """Offline tests of the locking engine (issue 5): both backends against a local channel.
 
-Nothing here touches a network: the channel is built on disk (tests/conda_channel.py) and
+Nothing here touches a network: the channel is built on disk (tests/helpers/conda_channel.py) and
 the conda-lock backend runs conda-lock's real code path against a py-rattler based stand-in
-for ``conda`` (tests/fake_conda.py). Every cache (XDG, rattler, conda-lock, Poetry) points
+for ``conda`` (tests/helpers/fake_conda.py). Every cache (XDG, rattler, conda-lock, Poetry) points
 into a temporary folder.
 """
 
@@ -18,13 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.conda_channel import LocalChannel, build_channel
+from helpers.fake_conda import install_fake_conda
 from ruamel.yaml import YAML
-
-# The helpers live beside this file; make them importable however pytest was started.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from conda_channel import LocalChannel, build_channel
-from fake_conda import install_fake_conda
 
 from bindermerge.lock import (
     ChannelUnreachableError,

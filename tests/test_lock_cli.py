@@ -7,13 +7,10 @@ import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-from conda_channel import build_channel
 from helpers import REPO, run_process
+from helpers.conda_channel import build_channel
 
 
 @pytest.fixture(autouse=True)

@@ -336,7 +336,7 @@ def test_table_agrees_with_repo2docker(tree: dict[str, str | None]) -> None:
 
 def assert_agrees(tree: Mapping[str, str | None], where: Path) -> Explanation:
     """explain() on the mapping and on the directory agree with each other and with repo2docker."""
-    from r2d import inspect_dir
+    from helpers.r2d import inspect_dir
 
     write(tree, where)
     exp = explain(tree)
@@ -402,7 +402,7 @@ def test_constants_match_installed_repo2docker() -> None:
 def test_oracle_looks_for_the_same_names() -> None:
     """tests/r2d.py lists repo2docker's file names on its own, so that a name missing from the
     constants is not missing from the oracle too; the two lists must still agree."""
-    import r2d
+    from helpers import r2d
 
     assert set(r2d.KNOWN) == set(constants.CONFIG_FILES) | set(constants.ROOT_ONLY_FILES)
     assert set(r2d.UNRECOGNISED) <= set(constants.UNRECOGNISED)
@@ -671,7 +671,7 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 @pytest.mark.repo2docker
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no ../shared/corpus")
 def test_table_agrees_with_repo2docker_on_corpus() -> None:
-    from r2d import inspect_dir
+    from helpers.r2d import inspect_dir
 
     disagree = []
     for repo in sorted(p for p in CORPUS.iterdir() if p.is_dir()):

@@ -66,7 +66,7 @@ def test_root_pyproject_for_tools_only_is_carried_quietly(make_source):
 
 @pytest.mark.repo2docker
 def test_repo2docker_reads_the_generated_scripts(tmp_path, make_source):
-    import r2d  # the real repo2docker, a declared test dependency: a missing one fails
+    from helpers import r2d  # the real repo2docker, a declared test dependency: a missing one fails
     a = make_source("a", {"binder/postBuild": "echo a\n", "binder/start": '#!/bin/sh\nexec "$@"\n'})
     b = make_source(
         "b",

@@ -3,7 +3,7 @@
 This is the oracle for the differential tests of :mod:`bindermerge.repo2docker` and a
 helper for any test that wants to check that a merged ``binder/`` is read as intended::
 
-    from r2d import inspect_dir
+    from helpers.r2d import inspect_dir
     info = inspect_dir(tmp_path)
     assert info["buildpack"] == "CondaBuildPack"
     assert "binder/requirements.txt" in info["ignored"]
