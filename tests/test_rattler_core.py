@@ -64,7 +64,8 @@ def test_rattler_imported_after_the_native_loader_works():
         "from bindermerge.specs import rattler_core as rc\n"
         "rc.match_spec('numpy>=1')\n"
         "import rattler\n"
-        "print(rattler.MatchSpec('numpy >=1,<2').name.normalized, rattler.Version('1.2').bump_last())\n"
+        "m = rattler.MatchSpec('numpy >=1,<2')\n"
+        "print(m.name.normalized, rattler.Version('1.2').bump_last())\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
