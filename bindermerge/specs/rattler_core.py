@@ -44,6 +44,28 @@ class VersionLike(Protocol):
     def with_segments(self, start: int, stop: int) -> VersionLike: ...
 
 
+class _NativeVersion(Protocol):
+    """The methods of py-rattler's native ``PyVersion`` used here."""
+
+    def segment_count(self) -> int: ...
+
+    def segments(self) -> list[list[str | int]]: ...
+
+    def with_alpha(self) -> _NativeVersion: ...
+
+    def bump_last(self) -> _NativeVersion: ...
+
+    def bump_segment(self, index: int) -> _NativeVersion: ...
+
+    def with_segments(self, start: int, stop: int) -> _NativeVersion: ...
+
+    def as_str(self) -> str: ...
+
+
+class _NativeVersionSpec(Protocol):
+    def matches(self, version: _NativeVersion) -> bool: ...
+
+
 @lru_cache(maxsize=1)
 def _native() -> ModuleType | None:
     """py-rattler's native module, loaded without the package; None to use the public API."""
@@ -78,30 +100,30 @@ class _Version:
 
     __slots__ = ("_v",)
 
-    def __init__(self, native: object) -> None:
+    def __init__(self, native: _NativeVersion) -> None:
         self._v = native
 
     @property
     def segment_count(self) -> int:
-        return int(self._v.segment_count())  # type: ignore[attr-defined]
+        return int(self._v.segment_count())
 
     def segments(self) -> list[list[str | int]]:
-        return list(self._v.segments())  # type: ignore[attr-defined]
+        return list(self._v.segments())
 
     def with_alpha(self) -> _Version:
-        return _Version(self._v.with_alpha())  # type: ignore[attr-defined]
+        return _Version(self._v.with_alpha())
 
     def bump_last(self) -> _Version:
-        return _Version(self._v.bump_last())  # type: ignore[attr-defined]
+        return _Version(self._v.bump_last())
 
     def bump_segment(self, index: int) -> _Version:
-        return _Version(self._v.bump_segment(index))  # type: ignore[attr-defined]
+        return _Version(self._v.bump_segment(index))
 
     def with_segments(self, start: int, stop: int) -> _Version:
-        return _Version(self._v.with_segments(start, stop))  # type: ignore[attr-defined]
+        return _Version(self._v.with_segments(start, stop))
 
     def __str__(self) -> str:
-        return str(self._v.as_str())  # type: ignore[attr-defined]
+        return str(self._v.as_str())
 
 
 def version(text: str) -> VersionLike:
@@ -127,8 +149,9 @@ def version_matches(spec_text: str, v: VersionLike) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _version_spec(native: ModuleType, spec_text: str) -> object:
-    return native.PyVersionSpec(spec_text, False)
+def _version_spec(native: ModuleType, spec_text: str) -> _NativeVersionSpec:
+    spec: _NativeVersionSpec = native.PyVersionSpec(spec_text, False)
+    return spec
 
 
 class MatchSpecParts:
