@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from bindermerge.specs import conda as cs
-from bindermerge.errors import InputError
-from bindermerge.kinds.environment import R2D_PYTHON
+from bindermerge.errors import ParseError
 from bindermerge.model import Origin
+from bindermerge.repo2docker.constants import PYTHON_PIN_RE
+from bindermerge.specs import conda as cs
 
 
 def origin(source: str = "a", line: int = 1) -> Origin:
@@ -57,10 +57,17 @@ def test_bracket_attributes_are_kept_opaque():
 
 @pytest.mark.parametrize(
     "text",
-    ["numpy==", "numpy>=1.2,", "numpy@1.2", "numpy>=1.2;python_version<'3'", "numpy >=1.2 py37 extra", "  "],
+    [
+        "numpy==",
+        "numpy>=1.2,",
+        "numpy@1.2",
+        "numpy>=1.2;python_version<'3'",
+        "numpy >=1.2 py37 extra",
+        "  ",
+    ],
 )
-def test_unparseable_specs_are_input_errors_with_line(text):
-    with pytest.raises(InputError) as info:
+def test_unparseable_specs_are_parse_errors_with_line(text):
+    with pytest.raises(ParseError) as info:
         cs.parse_spec(text, origin("src", 7))
     assert str(info.value).startswith("src/binder/environment.yml:7: ")
     assert "\n" not in str(info.value)
@@ -68,10 +75,10 @@ def test_unparseable_specs_are_input_errors_with_line(text):
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=40))
-def test_parse_never_raises_anything_but_input_error(text):
+def test_parse_never_raises_anything_but_parse_error(text):
     try:
         cs.parse_spec(text, origin())
-    except InputError as exc:
+    except ParseError as exc:
         assert "\n" not in str(exc)
 
 
@@ -134,8 +141,16 @@ def test_identical_specs_keep_their_text():
 
 @pytest.mark.parametrize(
     ("version", "xy"),
-    [("3.11.*", "3.11"), ("==3.7.6", "3.7"), ("3.11.*,>=3.11.1", "3.11"), (">=3.10", None),
-     ("3.*", None), (">=3.11.1,<3.12", "3.11"), (">=3.11,<3.12.0a0", "3.11"), (None, None)],
+    [
+        ("3.11.*", "3.11"),
+        ("==3.7.6", "3.7"),
+        ("3.11.*,>=3.11.1", "3.11"),
+        (">=3.10", None),
+        ("3.*", None),
+        (">=3.11.1,<3.12", "3.11"),
+        (">=3.11,<3.12.0a0", "3.11"),
+        (None, None),
+    ],
 )
 def test_pinned_minor(version, xy):
     # ">=3.11.1,<3.12" admits 3.12.0rc1 in conda's order, but every release it admits is 3.11.
@@ -144,22 +159,28 @@ def test_pinned_minor(version, xy):
 
 @pytest.mark.parametrize(
     ("version", "build", "text"),
-    [("3.11.*", None, "python=3.11"), ("==3.11.4", None, "python==3.11.4"),
-     ("3.11.*,!=3.11.2", None, "python=3.11,!=3.11.2"),
-     ("==3.7.6", "h357f687_2", 'python==3.7.6[build="h357f687_2"]'), (">=3.10", None, "python>=3.10")],
+    [
+        ("3.11.*", None, "python=3.11"),
+        ("==3.11.4", None, "python==3.11.4"),
+        ("3.11.*,!=3.11.2", None, "python=3.11,!=3.11.2"),
+        ("==3.7.6", "h357f687_2", 'python==3.7.6[build="h357f687_2"]'),
+        (">=3.10", None, "python>=3.10"),
+    ],
 )
 def test_render_python_is_read_by_repo2docker(version, build, text):
     assert cs.render_python(version, build) == text
     again = spec(text)
     assert again.version == version and again.build == build
-    m = R2D_PYTHON.match(text)
+    m = PYTHON_PIN_RE.match(text)
     xy = cs.pinned_minor(version)
     assert (m.group(1).startswith(xy) if m else None) == (True if xy else None)
 
 
 # --------------------------------------------------------------------------- laws (hypothesis)
 
-_SUFFIX = st.sampled_from(["", "", "", "a", "a1", "b2", "rc1", "dev", ".dev0", ".post1", "post", "_1"])
+_SUFFIX = st.sampled_from(
+    ["", "", "", "a", "a1", "b2", "rc1", "dev", ".dev0", ".post1", "post", "_1"]
+)
 _VERSION = st.builds(
     lambda segs, suffix, epoch: (f"{epoch}!" if epoch else "") + ".".join(map(str, segs)) + suffix,
     st.lists(st.integers(0, 3), min_size=1, max_size=4),
@@ -189,7 +210,7 @@ _VSPEC = st.one_of(
 def _valid(vspec: str) -> cs.CondaSpec | None:
     try:
         return cs.parse_spec(f"pkg {vspec}", origin())
-    except InputError:
+    except ParseError:
         return None
 
 
@@ -217,7 +238,9 @@ def test_a_version_satisfies_the_merge_exactly_when_it_satisfies_every_input(vsp
             from rattler import Version
 
             release = cs._is_release(Version(str(v)))
-            assert not (every and release), f"{v} satisfies every input, yet the merge says no release does"
+            assert not (every and release), (
+                f"{v} satisfies every input, yet the merge says no release does"
+            )
         else:
             assert cs.allows(r.version, v) == every, (v, r.version)
             # ...and the text written to environment.yml means the same (rattler reads it back).
@@ -233,8 +256,10 @@ def test_release_witness_is_a_release_the_spec_admits(vspec, versions):
 
     w = cs.release_witness(s.version)
     if w is None:
-        assert not any(cs.allows(s.version, v) and cs._is_release(Version(str(v)))
-                       for v in _probes([s], versions))
+        assert not any(
+            cs.allows(s.version, v) and cs._is_release(Version(str(v)))
+            for v in _probes([s], versions)
+        )
     else:
         assert cs.allows(s.version, w) and cs._is_release(Version(w))
 
@@ -272,8 +297,15 @@ def test_merging_a_spec_with_itself_changes_nothing(vspec):
 
 @pytest.mark.parametrize(
     "text",
-    ["numpy", "numpy=1.2", "numpy>=1,<2", "numpy 1.2.* py*", "conda-forge::numpy >=1.2",
-     "numpy[license=MIT]", "numpy >=1,<2 h1[build_number=\">=3\"]"],
+    [
+        "numpy",
+        "numpy=1.2",
+        "numpy>=1,<2",
+        "numpy 1.2.* py*",
+        "conda-forge::numpy >=1.2",
+        "numpy[license=MIT]",
+        'numpy >=1,<2 h1[build_number=">=3"]',
+    ],
 )
 def test_render_round_trips_through_rattler(text):
     s = spec(text)
@@ -289,5 +321,7 @@ def test_a_merged_disjunction_is_written_without_parentheses():
     assert isinstance(r, cs.Combined) and "(" not in r.text
     conda = MatchSpec(r.text)
     for v, ok in [("1.26.4", True), ("2.0", False), ("1.25", False)]:
-        assert conda.match({"name": "numpy", "version": v, "build": "0", "build_number": 0}) == ok, v
+        assert (
+            conda.match({"name": "numpy", "version": v, "build": "0", "build_number": 0}) == ok
+        ), v
         assert cs.allows(r.version, v) == ok, v

@@ -1,4 +1,4 @@
-"""environment.yml: merging, folding requirements.txt and runtime.txt, and what repo2docker reads."""
+"""environment.yml: merging, folding requirements.txt and runtime.txt, what repo2docker reads."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, write_tree
+from helpers import CORPUS, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -19,6 +19,8 @@ from bindermerge.errors import InputError
 from bindermerge.kinds import environment as env
 from bindermerge.model import Origin
 from bindermerge.pipeline import merge
+from bindermerge.repo2docker.constants import DEFAULT_PYTHON, MAJOR_PYTHONS, PYTHON_PIN_RE
+from bindermerge.repo2docker.python import conda_python_pin
 from bindermerge.sources.local import SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "environment"
@@ -28,6 +30,8 @@ OWN_FILES = (env.FILE, env.CONSTRAINTS, env.UNFOLDED_CONSTRAINTS)
 # case -> (sources in merge order, merge options, the Python version repo2docker must pick)
 CASES: dict[str, tuple[list[str], dict[str, str], str]] = {
     "analysis": (["binder_db", "binder_ml", "binder_dash"], {}, "3.11"),
+    # unknown keys carried with their comments; values YAML 1.1 readers would misread
+    "carried": (["one", "two"], {}, "3.12"),
     "channels": (["lab", "bio", "legacy"], {}, "3.12"),
     "constraints": (["api", "web"], {}, "3.10"),
     "pinned": (["frozen", "extra"], {}, "3.9"),
@@ -74,7 +78,9 @@ def test_realistic_merges_match_golden_files(case, monkeypatch):
             stale.unlink()
         for name, data in produced.items():
             (golden / name).write_bytes(data)
-    assert sorted(produced) == sorted(p.name for p in golden.iterdir()), "BINDERMERGE_UPDATE_GOLDEN=1"
+    assert sorted(produced) == sorted(p.name for p in golden.iterdir()), (
+        "BINDERMERGE_UPDATE_GOLDEN=1"
+    )
     for name, data in produced.items():
         assert data == (golden / name).read_bytes(), f"{case}/{name}: BINDERMERGE_UPDATE_GOLDEN=1"
     # repo2docker would ignore these next to environment.yml: they were folded in.
@@ -86,7 +92,7 @@ def test_realistic_merges_match_golden_files(case, monkeypatch):
 @pytest.mark.repo2docker
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_repo2docker_reads_the_merged_environment(case, monkeypatch, tmp_path):
-    from r2d import inspect_dir
+    from helpers.r2d import inspect_dir
 
     result = merge_case(case, monkeypatch)
     result.write(tmp_path / "repo" / "binder")
@@ -102,15 +108,19 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
     script = (
         "import os, sys; from bindermerge.pipeline import merge\n"
         "for case, srcs in (('analysis', ['binder_db', 'binder_ml', 'binder_dash']),"
-        " ('channels', ['lab', 'bio', 'legacy', 'bio'])):\n"
+        " ('channels', ['lab', 'bio', 'legacy'])):\n"
         f"    os.chdir({str(FIXTURES)!r} + '/' + case)\n"
         "    r = merge(srcs)\n"
         "    sys.stdout.buffer.write(r.file('environment.yml').content)\n"
     )
     outs = set()
     for seed in ("0", "1", "4242", "random"):
-        proc = subprocess.run([sys.executable, "-c", script], capture_output=True,
-                              env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
         outs.add(proc.stdout)
     assert len(outs) == 1
 
@@ -132,7 +142,10 @@ def test_two_exact_pins_are_a_conflict_naming_both_files_and_lines(make_source):
     assert not result.ok
     (c,) = result.conflicts
     assert (c.kind, c.file, c.key) == ("environment", "environment.yml", "numpy")
-    assert [(o.source, o.line, o.text) for o in c.sides] == [("a", 3, "numpy=1.19.5"), ("b", 2, "numpy=1.26.4")]
+    assert [(o.source, o.line, o.text) for o in c.sides] == [
+        ("a", 3, "numpy=1.19.5"),
+        ("b", 2, "numpy=1.26.4"),
+    ]
     assert c.sides[0].where().endswith("a/environment.yml:3")
     assert "pinned to different versions" in c.message()
     first = merge([a, b], on_conflict="first")
@@ -142,9 +155,11 @@ def test_two_exact_pins_are_a_conflict_naming_both_files_and_lines(make_source):
 
 @pytest.mark.parametrize(
     ("a", "b", "reason"),
-    [("numpy>=2", "numpy<1.27", "no version satisfies"),
-     ("numpy=1.2=py37_0", "numpy=1.2=py38_0", "different build strings"),
-     ("bokeh::jupyter_bokeh", "conda-forge::jupyter_bokeh", "different explicit channels")],
+    [
+        ("numpy>=2", "numpy<1.27", "no version satisfies"),
+        ("numpy=1.2=py37_0", "numpy=1.2=py38_0", "different build strings"),
+        ("bokeh::jupyter_bokeh", "conda-forge::jupyter_bokeh", "different explicit channels"),
+    ],
 )
 def test_other_conflicts(make_source, a, b, reason):
     sa = make_source("a", {"environment.yml": f"dependencies:\n  - {a}\n"})
@@ -154,17 +169,27 @@ def test_other_conflicts(make_source, a, b, reason):
 
 
 def test_comments_survive_and_provenance_is_recorded(make_source):
-    a = make_source("a", {"environment.yml": (
-        "# file comment, not a dependency's\n"
-        "dependencies:\n"
-        "  # plotting\n"
-        "  # (headless)\n"
-        "  - matplotlib-base  # no Qt\n"
-        "  - 'numpy # not a comment'  # quoted\n"
-    ).replace("'numpy # not a comment'", "numpy")})
-    b = make_source("b", {"environment.yml": "dependencies:\n  - matplotlib-base>=3.8  # colormaps\n"})
+    a = make_source(
+        "a",
+        {
+            "environment.yml": (
+                "# file comment, not a dependency's\n"
+                "dependencies:\n"
+                "  # plotting\n"
+                "  # (headless)\n"
+                "  - matplotlib-base  # no Qt\n"
+                "  - 'numpy # not a comment'  # quoted\n"
+            ).replace("'numpy # not a comment'", "numpy")
+        },
+    )
+    b = make_source(
+        "b", {"environment.yml": "dependencies:\n  - matplotlib-base>=3.8  # colormaps\n"}
+    )
     text = env_text(merge([a, b]))
-    assert "  # plotting\n  # (headless)\n  - matplotlib-base>=3.8  # from a, b; no Qt; colormaps\n" in text
+    assert (
+        "  # plotting\n  # (headless)\n  - matplotlib-base>=3.8  # from a, b; no Qt; colormaps\n"
+        in text
+    )
     assert "  - numpy  # from a; quoted\n" in text
     assert "file comment" not in text
 
@@ -199,15 +224,19 @@ def test_runtime_and_environment_python_conflict(make_source):
 
 @pytest.mark.parametrize(
     ("deps", "expected"),
-    [(["python 3.11.*"], "python=3.11"),
-     # every release >=3.11.0,<3.12 admits is 3.11: the pin makes repo2docker pick 3.11, not 3.10
-     (["python>=3.10", "python<3.12,>=3.11.0"], "python=3.11,>=3.11.0,<3.12"),
-     (["python=3.11", "python>=3.11.2"], "python=3.11,>=3.11.2"),
-     (["conda-forge::python=3.11"], "python=3.11")],
+    [
+        (["python 3.11.*"], "python=3.11"),
+        # every release >=3.11.0,<3.12 admits is 3.11: the pin makes repo2docker pick 3.11, not 3.10
+        (["python>=3.10", "python<3.12,>=3.11.0"], "python=3.11,>=3.11.0,<3.12"),
+        (["python=3.11", "python>=3.11.2"], "python=3.11,>=3.11.2"),
+        (["conda-forge::python=3.11"], "python=3.11"),
+    ],
 )
 def test_python_is_written_the_way_repo2docker_reads_it(make_source, deps, expected):
-    sources = [make_source(f"s{i}", {"environment.yml": f"dependencies:\n  - {d}\n  - numpy\n"})
-               for i, d in enumerate(deps)]
+    sources = [
+        make_source(f"s{i}", {"environment.yml": f"dependencies:\n  - {d}\n  - numpy\n"})
+        for i, d in enumerate(deps)
+    ]
     result = merge(sources)
     first = load(env_text(result))["dependencies"][0]
     assert first == expected
@@ -228,8 +257,8 @@ def test_a_bare_major_version_is_repo2dockers_default_for_it(make_source):
 def test_what_we_know_of_repo2docker_matches_the_installed_one():
     from repo2docker.buildpacks.conda import PYTHON_REGEX, CondaBuildPack
 
-    assert PYTHON_REGEX.pattern == env.R2D_PYTHON.pattern
-    assert CondaBuildPack.major_pythons == env.R2D_MAJOR_PYTHONS
+    assert PYTHON_REGEX.pattern == PYTHON_PIN_RE.pattern
+    assert CondaBuildPack.major_pythons == MAJOR_PYTHONS
 
 
 def test_channel_qualified_python_loses_its_channel_with_a_warning(make_source):
@@ -241,24 +270,37 @@ def test_channel_qualified_python_loses_its_channel_with_a_warning(make_source):
 
 def test_r_runtime_is_not_folded(make_source):
     a = make_source("a", {"environment.yml": "dependencies:\n  - python=3.11\n"})
-    b = make_source("b", {"runtime.txt": "r-4.3-2024-01-10\n", "install.R": "install.packages('x')\n"})
+    b = make_source(
+        "b", {"runtime.txt": "r-4.3-2024-01-10\n", "install.R": "install.packages('x')\n"}
+    )
     result = merge([a, b])
     assert "runtime.txt" in {f.path for f in result.files}
     (w,) = [w for w in result.warnings if w.code == "environment-runtime-r"]
-    assert "R buildpack" in w.message and env.R2D_DEFAULT_PYTHON in w.message
+    assert "R buildpack" in w.message and DEFAULT_PYTHON in w.message
 
 
 # --------------------------------------------------------------------------- pip block and folding
 
 
 def test_one_pip_block_with_every_requirement_and_option(make_source):
-    a = make_source("a", {"environment.yml": (
-        "dependencies:\n  - pip\n  - pip:\n      - requests>=2  # http\n"
-        "  - pip:\n      - rich\n")})
-    b = make_source("b", {"requirements.txt": "--extra-index-url https://x.example/simple\nrequests<3\n"})
+    a = make_source(
+        "a",
+        {
+            "environment.yml": (
+                "dependencies:\n  - pip\n  - pip:\n      - requests>=2  # http\n"
+                "  - pip:\n      - rich\n"
+            )
+        },
+    )
+    b = make_source(
+        "b", {"requirements.txt": "--extra-index-url https://x.example/simple\nrequests<3\n"}
+    )
     result = merge([a, b])
     deps = load(env_text(result))["dependencies"]
-    assert deps == ["pip", {"pip": ["--extra-index-url https://x.example/simple", "requests>=2,<3", "rich"]}]
+    assert deps == [
+        "pip",
+        {"pip": ["--extra-index-url https://x.example/simple", "requests>=2,<3", "rich"]},
+    ]
     assert "requests>=2,<3  # from a, b (requirements.txt); http" in env_text(result)
     assert "environment-several-pip-blocks" in [w.code for w in result.warnings]
 
@@ -271,10 +313,13 @@ def test_pip_is_not_added_twice_and_not_added_without_a_block(make_source):
 
 
 def test_include_inside_the_pip_block_is_read_next_to_the_environment_file(make_source):
-    a = make_source("a", {
-        "binder/environment.yml": "dependencies:\n  - pip\n  - pip:\n    - -r extra.txt\n",
-        "binder/extra.txt": "tqdm\n",
-    })
+    a = make_source(
+        "a",
+        {
+            "binder/environment.yml": "dependencies:\n  - pip\n  - pip:\n    - -r extra.txt\n",
+            "binder/extra.txt": "tqdm\n",
+        },
+    )
     result = merge([a])
     assert load(env_text(result))["dependencies"][1] == {"pip": ["tqdm"]}
     assert "extra.txt" not in {Path(f.path).name for f in result.files}
@@ -303,10 +348,18 @@ def test_without_any_environment_file_nothing_changes(make_source):
 
 @pytest.mark.parametrize(
     ("conda", "pip_name"),
-    [("pytables", "tables"), ("pytorch", "torch"), ("jupyter_client", "jupyter-client"), ("numpy", "NumPy")],
+    [
+        ("pytables", "tables"),
+        ("pytorch", "torch"),
+        ("jupyter_client", "jupyter-client"),
+        ("numpy", "NumPy"),
+    ],
 )
 def test_a_package_from_both_conda_and_pip_is_warned(make_source, conda, pip_name):
-    a = make_source("a", {"environment.yml": f"dependencies:\n  - {conda}\n  - pip\n  - pip:\n    - {pip_name}\n"})
+    a = make_source(
+        "a",
+        {"environment.yml": f"dependencies:\n  - {conda}\n  - pip\n  - pip:\n    - {pip_name}\n"},
+    )
     (w,) = [w for w in merge([a]).warnings if w.code == "environment-conda-and-pip"]
     assert [o.line for o in w.origins] == [2, 5]
 
@@ -315,9 +368,15 @@ def test_a_package_from_both_conda_and_pip_is_warned(make_source, conda, pip_nam
 
 
 def test_name_prefix_variables_and_unknown_keys(make_source):
-    a = make_source("a", {"environment.yml": (
-        "name: first\nprefix: /opt/env\nvariables:\n  A: '1'\n  B: 3.10\n"
-        "platforms:  # conda-lock\n  - linux-64\ndependencies: []\n")})
+    a = make_source(
+        "a",
+        {
+            "environment.yml": (
+                "name: first\nprefix: /opt/env\nvariables:\n  A: '1'\n  B: 3.10\n"
+                "platforms:  # conda-lock\n  - linux-64\ndependencies: []\n"
+            )
+        },
+    )
     b = make_source("b", {"environment.yml": "name: second\nvariables:\n  A: '1'\n  C: x y\n"})
     result = merge([a, b])
     data = load(env_text(result))
@@ -347,8 +406,13 @@ def test_channel_order_keeps_each_sources_priorities(make_source):
 
 
 def test_environment_yaml_is_ignored_next_to_environment_yml(make_source):
-    a = make_source("a", {"environment.yml": "dependencies: [numpy]\n",
-                          "environment.yaml": "dependencies: [[broken\n"})
+    a = make_source(
+        "a",
+        {
+            "environment.yml": "dependencies: [numpy]\n",
+            "environment.yaml": "dependencies: [[broken\n",
+        },
+    )
     result = merge([a])
     assert [w.code for w in result.warnings] == ["environment-yaml-ignored"]
     assert {f.path for f in result.files} == {"environment.yml"}
@@ -359,19 +423,21 @@ def test_environment_yaml_is_ignored_next_to_environment_yml(make_source):
 
 @pytest.mark.parametrize(
     ("text", "line", "words"),
-    [("dependencies: [numpy\n", 2, "invalid YAML"),
-     ("dependencies: numpy\n", 1, "dependencies must be a list"),
-     ("dependencies:\n  - numpy\n  - numpy==\n", 3, "invalid conda dependency 'numpy=='"),
-     ("name: {{ cookiecutter.name }}\n", 1, "Jinja placeholder"),
-     ("dependencies:\n  - {% if x %}numpy{% endif %}\n", 2, "Jinja placeholder"),
-     ("channels: conda-forge\n", 1, "channels must be a list"),
-     ("dependencies:\n  - 3.5\n", 2, "not a number"),
-     ("dependencies:\n  - conda: [x]\n", 2, "only 'pip:'"),
-     ("dependencies:\n  - pip: requests\n", 2, "pip: must be a list"),
-     ("name: a\nname: b\n", 2, "duplicate key 'name'"),
-     ("- numpy\n", 1, "must be a mapping"),
-     ("variables:\n  A: [1]\n", 2, "variable A"),
-     ("dependencies:\n  - pip:\n    - '@@@'\n", 3, "invalid requirement")],
+    [
+        ("dependencies: [numpy\n", 2, "invalid YAML"),
+        ("dependencies: numpy\n", 1, "dependencies must be a list"),
+        ("dependencies:\n  - numpy\n  - numpy==\n", 3, "invalid conda dependency 'numpy=='"),
+        ("name: {{ cookiecutter.name }}\n", 1, "Jinja placeholder"),
+        ("dependencies:\n  - {% if x %}numpy{% endif %}\n", 2, "Jinja placeholder"),
+        ("channels: conda-forge\n", 1, "channels must be a list"),
+        ("dependencies:\n  - 3.5\n", 2, "not a number"),
+        ("dependencies:\n  - conda: [x]\n", 2, "only 'pip:'"),
+        ("dependencies:\n  - pip: requests\n", 2, "pip: must be a list"),
+        ("name: a\nname: b\n", 2, "duplicate key 'name'"),
+        ("- numpy\n", 1, "must be a mapping"),
+        ("variables:\n  A: [1]\n", 2, "variable A"),
+        ("dependencies:\n  - pip:\n    - '@@@'\n", 3, "invalid requirement"),
+    ],
 )
 def test_bad_input_is_one_line_naming_file_and_line(make_source, cli, tmp_path, text, line, words):
     a = make_source("a", {"binder/environment.yml": text})
@@ -395,9 +461,30 @@ def test_without_the_c_parser_the_output_is_the_same(case, monkeypatch):
 
 
 _YAMLISH = st.lists(
-    st.sampled_from(["name: x", "channels:", "dependencies:", "  - numpy", "  - pip:", "    - rich",
-                     "      - 'a: b'", "  -", "variables:", "  A: 1", "- x", "  - {{ x }}", "\t- y",
-                     "  - numpy=1.2=py*", "  - [a, b]", "  # c", "prefix: /x", "? k", "&a x: *a", "  - *a"]),
+    st.sampled_from(
+        [
+            "name: x",
+            "channels:",
+            "dependencies:",
+            "  - numpy",
+            "  - pip:",
+            "    - rich",
+            "      - 'a: b'",
+            "  -",
+            "variables:",
+            "  A: 1",
+            "- x",
+            "  - {{ x }}",
+            "\t- y",
+            "  - numpy=1.2=py*",
+            "  - [a, b]",
+            "  # c",
+            "prefix: /x",
+            "? k",
+            "&a x: *a",
+            "  - *a",
+        ]
+    ),
     max_size=8,
 ).map("\n".join)
 
@@ -415,15 +502,33 @@ def test_any_text_parses_or_fails_with_one_line(text):
 # --------------------------------------------------------------------------- laws
 
 
-_POOL = ["numpy", "scipy", "pandas", "python", "r-base", "bokeh::jupyter_bokeh", "pytables", "xarray"]
+_POOL = [
+    "numpy",
+    "scipy",
+    "pandas",
+    "python",
+    "r-base",
+    "bokeh::jupyter_bokeh",
+    "pytables",
+    "xarray",
+]
 _VERS = ["", "=1.2", ">=1", "<3", ">=1.5,<2", " 1.*", "==1.2.3", " 1.2|1.4"]
-_SOURCE = st.fixed_dictionaries({
-    "channels": st.permutations(["conda-forge", "bioconda", "pytorch", "nodefaults"]).flatmap(
-        lambda p: st.integers(0, 4).map(lambda n: p[:n])),
-    "deps": st.dictionaries(st.sampled_from(_POOL), st.sampled_from(_VERS), max_size=6),
-    "pip": st.lists(st.sampled_from(["requests>=2", "rich", "tqdm<5", "--pre", "tables"]), unique=True, max_size=3),
-    "variables": st.dictionaries(st.sampled_from(["A", "B"]), st.sampled_from(["1", "x"]), max_size=2),
-})
+_SOURCE = st.fixed_dictionaries(
+    {
+        "channels": st.permutations(["conda-forge", "bioconda", "pytorch", "nodefaults"]).flatmap(
+            lambda p: st.integers(0, 4).map(lambda n: p[:n])
+        ),
+        "deps": st.dictionaries(st.sampled_from(_POOL), st.sampled_from(_VERS), max_size=6),
+        "pip": st.lists(
+            st.sampled_from(["requests>=2", "rich", "tqdm<5", "--pre", "tables"]),
+            unique=True,
+            max_size=3,
+        ),
+        "variables": st.dictionaries(
+            st.sampled_from(["A", "B"]), st.sampled_from(["1", "x"]), max_size=2
+        ),
+    }
+)
 
 
 def _write(root: Path, source: dict) -> Path:
@@ -445,8 +550,10 @@ def _meaning(result) -> dict:
 @given(_SOURCE)
 def test_merging_a_source_with_itself_changes_nothing(source):
     with tempfile.TemporaryDirectory() as tmp:
+        # The same source twice is refused ("give each source once"): an identical copy.
         a = _write(Path(tmp) / "a", source)
-        once, twice = merge([a]), merge([a, a])
+        copy = _write(Path(tmp) / "copy", source)
+        once, twice = merge([a]), merge([a, copy])
         assert once.ok and twice.ok
         assert _meaning(once) == _meaning(twice)
         assert [w.code for w in once.warnings] == [w.code for w in twice.warnings]
@@ -467,7 +574,7 @@ def _corpus_env_dirs() -> list[Path]:
 @pytest.mark.corpus
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the checkout")
 def test_corpus_environments_alone_and_in_pairs(tmp_path):
-    from r2d import inspect_dir
+    from helpers.r2d import inspect_dir
 
     dirs = _corpus_env_dirs()
     assert len(dirs) >= 20
@@ -489,18 +596,26 @@ def test_corpus_environments_alone_and_in_pairs(tmp_path):
                 continue  # e.g. a REQUIRE or a dated R runtime.txt in the same source
             assert info["error"] is None, (group, info["error"])
             assert "binder/environment.yml" in info["files_used"]
-            pins = {env._r2d_python(x) for x in load(env_text(result))["dependencies"] or [] if isinstance(x, str)}
+            pins = {
+                conda_python_pin(x)
+                for x in load(env_text(result))["dependencies"] or []
+                if isinstance(x, str)
+            }
             pins.discard(None)
             if pins:
                 assert info["python_version"] in pins, (group, pins, info["python_version"])
     assert sum(kind == "merged" for kind, _ in outcomes) > len(outcomes) // 2
 
 
-
 def test_flow_style_yaml_that_libyaml_refuses(make_source):
     """YAML 1.2 that repo2docker reads (``::`` in a flow sequence) merges like block style."""
-    a = make_source("a", {"environment.yml": "channels: [https://conda.anaconda.org/conda-forge]\n"
-                                             "dependencies: [python=3.11, conda-forge::numpy]\n"})
+    a = make_source(
+        "a",
+        {
+            "environment.yml": "channels: [https://conda.anaconda.org/conda-forge]\n"
+            "dependencies: [python=3.11, conda-forge::numpy]\n"
+        },
+    )
     result = merge([a])
     assert result.ok
     text = result.file("environment.yml").content.decode()

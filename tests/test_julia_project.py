@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import tomllib
+import os
+from pathlib import Path
 
 import pytest
+import tomllib
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bindermerge.specs import julia as jc
-from bindermerge.errors import InputError
+from bindermerge import __version__
+from bindermerge.errors import InputError, ParseError
 from bindermerge.pipeline import merge
+from bindermerge.specs import julia as jc
 
 PYCALL = "438e738f-606a-5dbb-bf0a-cddfbfd45ab0"
 PYPLOT = "d330b81b-6aea-500a-939a-2ce795aea3ee"
 OTHER = "00000000-0000-0000-0000-000000000001"
+GOLDEN = Path(__file__).parent / "golden" / "julia"
 
 
 def project(deps: dict[str, str], compat: dict[str, str] | None = None, extra: str = "") -> str:
@@ -163,9 +167,50 @@ def test_other_tables_union_and_clash(make_source):
     assert c.key == "extras.Test"
 
 
-def test_invalid_toml_names_the_file(make_source):
-    with pytest.raises(InputError, match=r"Project\.toml: not valid TOML"):
-        merge([make_source("a", {"binder/Project.toml": "[deps\n"})])
+def test_merged_project_matches_golden_file(make_source):
+    """Every shape the writer meets: top-level keys, [deps], [compat], other tables, arrays,
+    inline tables, keys that need quotes, strings that need escapes."""
+    a = make_source(
+        "a",
+        {
+            "binder/Project.toml": (
+                'name = "A"\nmanifest_format = "2.0"\n\n'
+                f'[deps]\nPyCall = "{PYCALL}"\nPyPlot = "{PYPLOT}"\n\n'
+                '[compat]\njulia = "1.6"\nPyPlot = "2"\n\n'
+                f'[extras]\nTest = "{OTHER}"\n\n'
+                '[targets]\ntest = ["Test"]\n'
+            )
+        },
+    )
+    b = make_source(
+        "b",
+        {
+            "binder/Project.toml": (
+                f'[deps]\nPyPlot = "{PYPLOT}"\n"Odd Name" = "{OTHER}"\n\n'
+                '[compat]\njulia = "1.9"\nPyPlot = "2.10, 3"\n\n'
+                '[sources]\nPyCall = {url = "https://example.org/PyCall.jl", rev = "main"}\n\n'
+                '[preferences.Plots]\nbackend = "gr\\tquoted \\"x\\""\nsizes = [1, 2.5, true]\n'
+            )
+        },
+    )
+    result = merge([a, b])
+    assert result.ok, result.conflicts
+    produced = result.file("Project.toml").content.replace(__version__.encode(), b"VERSION")
+    golden = GOLDEN / "Project.toml"
+    if os.environ.get("BINDERMERGE_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(produced)
+    assert produced == golden.read_bytes(), "BINDERMERGE_UPDATE_GOLDEN=1"
+    doc = tomllib.loads(produced.decode())
+    assert doc["sources"]["PyCall"] == {"url": "https://example.org/PyCall.jl", "rev": "main"}
+    assert doc["preferences"]["Plots"]["backend"] == 'gr\tquoted "x"'
+
+
+def test_invalid_toml_names_the_file_and_line(make_source):
+    text = '[deps]\nPyCall = "x"\n[compat\n'
+    with pytest.raises(ParseError, match=r"Project\.toml:3: not valid TOML") as info:
+        merge([make_source("a", {"binder/Project.toml": text})])
+    assert "\n" not in str(info.value)
 
 
 def test_require_is_refused_pointing_to_project_toml(make_source):

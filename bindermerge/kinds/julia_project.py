@@ -18,19 +18,23 @@ directory.
 
 from __future__ import annotations
 
-import datetime
-import json
 import re
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
+from typing import TYPE_CHECKING, Literal
 
-from bindermerge.specs import julia as julia_compat
 from bindermerge.context import MergeContext, normalise_text
-from bindermerge.errors import InputError
-from bindermerge.render.layout import source_folders
+from bindermerge.errors import InputError, ParseError
 from bindermerge.model import Origin, OutputFile
+from bindermerge.render import toml
+from bindermerge.render.layout import source_folders
 from bindermerge.scripts.lint import OUTPUT_DIR_NAME
-from bindermerge.sources.local import SourceFile
+from bindermerge.sources.base import SourceFile
+from bindermerge.specs import julia as julia_compat
+
+if TYPE_CHECKING:
+    from bindermerge.render.toml import TomlValue
 
 NAME = "julia_project"
 FILE = "Project.toml"
@@ -48,7 +52,7 @@ class JuliaFile:
     origin: Origin
     role: Role
     text: str
-    table: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    table: dict[str, TomlValue] = field(default_factory=dict, compare=False, hash=False)
     lines: dict[tuple[str, str], int] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -56,9 +60,9 @@ class JuliaFile:
         """JuliaProject.toml pairs with JuliaManifest.toml, Project.toml with Manifest.toml."""
         return self.origin.file.startswith("Julia")
 
-    def at(self, table: str, key: str, value: object) -> Origin:
+    def at(self, table: str, key: str, value: TomlValue) -> Origin:
         """The origin of ``key`` in ``[table]`` with the text the source wrote there."""
-        return self.origin.at(self.lines.get((table, key)), f"{key} = {_toml_value(value)}")
+        return self.origin.at(self.lines.get((table, key)), toml.entry_text(key, value))
 
 
 @dataclass(frozen=True)
@@ -75,26 +79,36 @@ def recognise(relpath: str) -> bool:
 
 
 def parse(file: SourceFile, view: object) -> JuliaFile:
-    """Read a project file as TOML (InputError naming the file when it is not); manifests are
-    kept as text."""
+    """Read a project file as TOML (ParseError naming file and line when it is not); manifests
+    are kept as text."""
     text = file.text()
     if file.name not in PROJECT_NAMES:
         return JuliaFile(file.origin, "manifest", text)
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    try:
-        table = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", file.origin) from None
+    table = _load_toml(text, file.origin)
     for section in ("deps", "compat"):
         if section in table and not isinstance(table[section], dict):
             raise InputError(f"[{section}] must be a table", file.origin)
-        for key, value in table.get(section, {}).items():
+        section_table = table.get(section, {})
+        for key, value in section_table.items() if isinstance(section_table, dict) else ():
             if not isinstance(value, str):
                 raise InputError(f"[{section}] {key} must be a string", file.origin)
     return JuliaFile(file.origin, "project", text, table, _line_index(text))
+
+
+def _load_toml(text: str, origin: Origin) -> dict[str, TomlValue]:
+    """The TOML document as plain values; ParseError naming the line when it is not TOML."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised only on Python 3.10 (tomli: the same parser)
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    try:
+        table: dict[str, TomlValue] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib names the place only in its message: "... (at line 3, column 7)".
+        where = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        line = int(where[1]) if where else None
+        raise ParseError(f"not valid TOML: {exc}", origin.at(line)) from None
+    return table
 
 
 def _line_index(text: str) -> dict[tuple[str, str], int]:
@@ -182,11 +196,11 @@ def _merge_projects(projects: Sequence[JuliaFile], ctx: MergeContext) -> str:
             "of several sources, not one package",
             *(p.origin for p in identity),
         )
-    merged: dict[str, Any] = {}
+    merged: dict[str, TomlValue] = {}
     deps = _merge_table("deps", projects, ctx, "different UUIDs for the same package name")
     if deps:
         merged["deps"] = deps
-    compat = _merge_compat(projects, ctx)
+    compat: dict[str, TomlValue] = dict(_merge_compat(projects, ctx))
     if compat:
         merged["compat"] = compat
     for p in projects:
@@ -197,14 +211,14 @@ def _merge_projects(projects: Sequence[JuliaFile], ctx: MergeContext) -> str:
                 merged[key] = _merge_table(key, projects, ctx, "different values")
             elif key not in IDENTITY_KEYS:
                 merged[key] = _merge_scalar(key, projects, ctx)
-    return _dump(merged)
+    return toml.dumps(merged)
 
 
 def _merge_table(
     table: str, projects: Sequence[JuliaFile], ctx: MergeContext, reason: str
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    asks: dict[str, list[tuple[Any, Origin]]] = {}
+) -> dict[str, TomlValue]:
+    out: dict[str, TomlValue] = {}
+    asks: dict[str, list[tuple[TomlValue, Origin]]] = {}
     for p in projects:
         section = p.table.get(table)
         if not isinstance(section, dict):
@@ -212,7 +226,7 @@ def _merge_table(
         for key, value in section.items():
             asks.setdefault(key, []).append((value, p.at(table, key, value)))
     for key, requests in asks.items():
-        distinct: list[tuple[Any, Origin]] = []
+        distinct: list[tuple[TomlValue, Origin]] = []
         for value, origin in requests:
             if all(value != v for v, _ in distinct):
                 distinct.append((value, origin))
@@ -224,8 +238,8 @@ def _merge_table(
     return dict(sorted(out.items()))
 
 
-def _merge_scalar(key: str, projects: Sequence[JuliaFile], ctx: MergeContext) -> Any:
-    distinct: list[tuple[Any, Origin]] = []
+def _merge_scalar(key: str, projects: Sequence[JuliaFile], ctx: MergeContext) -> TomlValue:
+    distinct: list[tuple[TomlValue, Origin]] = []
     for p in projects:
         if key in p.table and all(p.table[key] != v for v, _ in distinct):
             distinct.append((p.table[key], p.at("", key, p.table[key])))
@@ -235,11 +249,19 @@ def _merge_scalar(key: str, projects: Sequence[JuliaFile], ctx: MergeContext) ->
     return distinct[0][0]
 
 
+def _strings(table: dict[str, TomlValue], section: str) -> dict[str, str]:
+    """``[deps]`` or ``[compat]``, which :func:`parse` checked holds only strings."""
+    value = table.get(section, {})
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(v, str)}
+
+
 def _merge_compat(projects: Sequence[JuliaFile], ctx: MergeContext) -> dict[str, str]:
     """Intersect each package's bounds; keep a source's own text when it already says it."""
     asks: dict[str, list[tuple[str, Origin]]] = {}
     for p in projects:
-        for key, text in p.table.get("compat", {}).items():
+        for key, text in _strings(p.table, "compat").items():
             asks.setdefault(key, []).append((text, p.at("compat", key, text)))
     out: dict[str, str] = {}
     for key, requests in asks.items():
@@ -289,48 +311,9 @@ def _merge_compat(projects: Sequence[JuliaFile], ctx: MergeContext) -> dict[str,
     return dict(sorted(out.items()))
 
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
-
-
-def _toml_value(value: Any) -> str:
-    """A TOML value (JSON's string escapes are TOML's basic-string escapes)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        return "{" + items + "}"
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()  # TOML's own date and time literals
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
-def _dump(doc: dict[str, Any]) -> str:
-    scalars = [
-        f"{_toml_key(k)} = {_toml_value(v)}" for k, v in doc.items() if not isinstance(v, dict)
-    ]
-    blocks = ["\n".join(scalars)] if scalars else []
-    for key, value in doc.items():
-        if isinstance(value, dict):
-            lines = [f"[{_toml_key(key)}]"]
-            lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()]
-            blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + "\n"
-
-
 def render(merged: MergedJulia, ctx: MergeContext) -> list[OutputFile]:
     """Project.toml (header first), the manifest that still matches it, carried files."""
     files = [OutputFile(path, data) for path, data in merged.files]
     if merged.project is not None:
-        text = ctx.header() + merged.project
-        files.append(OutputFile(FILE, text.encode("utf-8")))
+        files.append(ctx.text_file(FILE, merged.project))
     return files

@@ -30,11 +30,12 @@ rattler is imported inside functions: ``import bindermerge`` must stay cheap.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from bindermerge.errors import InputError
+from bindermerge.errors import ParseError
 from bindermerge.model import Origin
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,7 +72,7 @@ class CondaSpec:
 
 
 def parse_spec(text: str, origin: Origin) -> CondaSpec:
-    """Parse one conda dependency with rattler; raise :class:`InputError` naming ``origin``.
+    """Parse one conda dependency with rattler; raise :class:`ParseError` naming ``origin``.
 
     The message keeps rattler's first line, which names the offending part.
     """
@@ -80,15 +81,15 @@ def parse_spec(text: str, origin: Origin) -> CondaSpec:
     spec_text = text.strip()
     where = origin if origin.text else origin.at(origin.line, spec_text)
     if not spec_text:
-        raise InputError("empty conda dependency", where)
+        raise ParseError("empty conda dependency", where)
     try:
         match = MatchSpec(spec_text)
     except _rattler_errors() as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"invalid conda dependency {spec_text!r}: {reason}", where) from None
+        raise ParseError(f"invalid conda dependency {spec_text!r}: {reason}", where) from None
     build = match.build
     if build is not None and _NOT_IN_BUILD & set(build):
-        raise InputError(
+        raise ParseError(
             f"invalid conda dependency {spec_text!r}: {build!r} is not a build string "
             "(a pip-style marker or two specs on one line?)",
             where,
@@ -118,7 +119,9 @@ def _rattler_errors() -> tuple[type[Exception], ...]:
     import rattler.exceptions as rattler_exceptions
 
     own = tuple(
-        v for v in vars(rattler_exceptions).values() if isinstance(v, type) and issubclass(v, Exception)
+        v
+        for v in vars(rattler_exceptions).values()
+        if isinstance(v, type) and issubclass(v, Exception)
     )
     return (*own, ValueError, TypeError)
 
@@ -139,7 +142,7 @@ def _version(text: str) -> Version | None:
 
     try:
         return Version(text)
-    except Exception:  # a probe we made up that rattler rejects: not a candidate
+    except _rattler_errors():  # a probe we made up that rattler rejects: not a candidate
         return None
 
 
@@ -236,18 +239,18 @@ def _candidates_for(literal: str) -> tuple[str, ...]:
     try:
         out.append(str(v.with_alpha()))
         out.append(str(v.bump_last()))
-    except Exception:  # rattler refuses to bump some shapes (a trailing letter): skip them
+    except _rattler_errors():  # rattler refuses to bump some shapes (a trailing letter)
         pass
     count = v.segment_count
     segments = v.segments()
     for i in range(count):
         try:
             out.append(str(v.bump_segment(i)))
-        except Exception:
+        except _rattler_errors():
             pass
         try:
             prefix = str(v.with_segments(0, i)) if i else ""
-        except Exception:
+        except _rattler_errors():
             continue
         if prefix:
             out += [prefix, prefix + "dev", prefix + ".99999", prefix + ".99999.99999"]
@@ -307,7 +310,9 @@ def _is_release(v: Version) -> bool:
     """
     if v.is_dev:
         return False
-    return not any(isinstance(p, str) and p.lower() in _PRERELEASE for seg in v.segments() for p in seg)
+    return not any(
+        isinstance(p, str) and p.lower() in _PRERELEASE for seg in v.segments() for p in seg
+    )
 
 
 def release_witness(version_spec: str | None) -> str | None:
@@ -345,7 +350,7 @@ def _negation(atom: str) -> str | None:
     """The complement of a single comparison, or None when it has no single-atom complement."""
     for op, neg in (("==", "!="), ("!=", "=="), (">=", "<"), ("<=", ">"), (">", "<="), ("<", ">=")):
         if atom.startswith(op):
-            rest = atom[len(op):]
+            rest = atom[len(op) :]
             if op == "!=" and rest.endswith(".*"):
                 return rest  # not-starts-with <-> starts-with
             if rest.endswith(".*"):
@@ -449,8 +454,9 @@ def combine(specs: Sequence[CondaSpec]) -> Combined | Clash:
         raise ValueError("combine() needs at least one spec")
     first = specs[0]
     if all(s.canonical() == first.canonical() for s in specs):
-        return Combined(first.name, first.version, first.build, first.channel,
-                        first.attributes, first.text)
+        return Combined(
+            first.name, first.version, first.build, first.channel, first.attributes, first.text
+        )
 
     clash = _one_value(specs, "channel", "different explicit channels") or _one_value(
         specs, "attributes", "different bracket attributes"
@@ -489,25 +495,23 @@ def _one_value(specs: Sequence[CondaSpec], attr: str, reason: str) -> Clash | No
 
 
 def _combine_builds(specs: Sequence[CondaSpec]) -> str | None | Clash:
-    sides: list[CondaSpec] = []
+    sides: list[tuple[CondaSpec, str]] = []  # each distinct build string, first asker
     for s in specs:
-        if s.build and all(o.build != s.build for o in sides):
-            sides.append(s)
+        if s.build and all(b != s.build for _, b in sides):
+            sides.append((s, s.build))
     if len(sides) < 2:
-        return sides[0].build if sides else None
-    exact = [s for s in sides if "*" not in s.build]  # type: ignore[operator]
-    if len(exact) == 1 and all(
-        fnmatch.fnmatchcase(exact[0].build, g.build) for g in sides  # type: ignore[arg-type]
-    ):
-        return exact[0].build
+        return sides[0][1] if sides else None
+    exact = [(s, b) for s, b in sides if "*" not in b]
+    if len(exact) == 1 and all(fnmatch.fnmatchcase(exact[0][1], glob) for _, glob in sides):
+        return exact[0][1]
     clashing = exact if len(exact) > 1 else sides
-    return Clash("build", tuple(clashing), "different build strings")
+    return Clash("build", tuple(s for s, _ in clashing), "different build strings")
 
 
 def _empty_core(specs: Sequence[CondaSpec]) -> tuple[CondaSpec, ...]:
     """The first pair whose versions already exclude each other, else all of them."""
     for i, a in enumerate(specs):
-        for b in specs[i + 1:]:
+        for b in specs[i + 1 :]:
             if not has_release(conjoin([a.version, b.version])):
                 return (a, b)
     return tuple(specs)
@@ -526,8 +530,9 @@ def _is_pin(version: str | None) -> bool:
     return version.startswith("==") or _is_prefix_atom(version)
 
 
-def _assemble(name: str, version: str | None, build: str | None, channel: str | None,
-              attributes: str) -> str:
+def _assemble(
+    name: str, version: str | None, build: str | None, channel: str | None, attributes: str
+) -> str:
     """rattler's canonical form for these parts (``conda-forge::numpy >=1,<2 py*``)."""
     text = f"{channel}::{name}" if channel else name
     if version is not None or build:
@@ -562,8 +567,9 @@ def without_parentheses(version: str) -> str:
     return "|".join(",".join(dict.fromkeys(t)) for t in _dnf_terms(version))
 
 
-def render(name: str, version: str | None, build: str | None, channel: str | None,
-           attributes: str = "") -> str:
+def render(
+    name: str, version: str | None, build: str | None, channel: str | None, attributes: str = ""
+) -> str:
     """The usual conda spelling: ``numpy=1.2``, ``numpy>=1,<2``, ``numpy 1.2.* py*``.
 
     A lone starts-with becomes ``name=X`` and a spec starting with an operator is written

@@ -8,8 +8,6 @@ entry would produce a false warning. Each conda name maps to the PyPI names it p
 
 from __future__ import annotations
 
-from packaging.utils import canonicalize_name
-
 CONDA_TO_PYPI: dict[str, tuple[str, ...]] = {
     "pytables": ("tables",),
     "pytorch": ("torch",),
@@ -35,6 +33,9 @@ CONDA_TO_PYPI: dict[str, tuple[str, ...]] = {
 
 def pypi_names(conda_name: str) -> tuple[str, ...]:
     """Normalised PyPI names a conda package installs (its own name unless listed above)."""
+    # packaging costs ~20 ms to import; an environment without a pip: block never gets here.
+    from packaging.utils import canonicalize_name
+
     key = conda_name.lower()
     names = CONDA_TO_PYPI.get(key, (key,))
     return tuple(canonicalize_name(n) for n in names)
