@@ -79,17 +79,24 @@ def main() -> None:
     ap.add_argument("--sizes", default="100,500,1000")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
-    print(f"{'sources':>8} {'merge() median':>15} {'min':>8} {'process median':>15} {'ms/source':>10}")
+    print(
+        f"{'sources':>8} {'merge() median':>15} {'min':>8} {'process median':>15} {'ms/source':>10}"
+    )
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             dirs = make_sources(Path(tmp), n)
             inproc = time_in_process(dirs, args.runs)
             driver = "import sys, bindermerge; bindermerge.merge(sys.argv[1:])"
-            proc = time_command([sys.executable, "-c", driver, *map(str, dirs)],
-                                runs=max(3, args.runs // 2), warmup=1)
+            proc = time_command(
+                [sys.executable, "-c", driver, *map(str, dirs)],
+                runs=max(3, args.runs // 2),
+                warmup=1,
+            )
             med = statistics.median(inproc)
-            print(f"{n:>8} {med * 1000:>12.0f} ms {min(inproc) * 1000:>6.0f} ms "
-                  f"{statistics.median(proc) * 1000:>12.0f} ms {med * 1000 / n:>10.2f}")
+            print(
+                f"{n:>8} {med * 1000:>12.0f} ms {min(inproc) * 1000:>6.0f} ms "
+                f"{statistics.median(proc) * 1000:>12.0f} ms {med * 1000 / n:>10.2f}"
+            )
 
 
 if __name__ == "__main__":

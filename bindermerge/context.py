@@ -64,9 +64,7 @@ class MergeContext:
             raise AssertionError(f"a kind consumed {kind!r} without declaring it")
         self.consumed.add(kind)
 
-    def conflict(
-        self, kind: str, file: str, key: str, sides: Sequence[Origin], reason: str
-    ) -> int:
+    def conflict(self, kind: str, file: str, key: str, sides: Sequence[Origin], reason: str) -> int:
         """Record a conflict and return the index of the side to keep.
 
         Sides are given in source order. Under ``fail`` the merge will write nothing, so the

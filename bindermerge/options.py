@@ -104,10 +104,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("name", None, "str", ("--name",), scope="merge", config_key="name", metavar="NAME",
            help="Name of the merged conda environment (default: the first source's)."),
     Option("fold", True, "bool", ("--no-fold",), scope="merge", config_key="fold", negate=True,
-           help="Keep requirements.txt/runtime.txt beside environment.yml (repo2docker ignores them)."),
+           help="Keep requirements.txt/runtime.txt beside environment.yml "
+           "(repo2docker ignores them)."),
     # -- what --lock writes (digested when locking)
     Option("lock", False, "bool", ("--lock",), scope="lock", config_key="lock",
-           help="Solve the merged environment and pin it (conda-lock files; needs bindermerge[lock])."),
+           help="Solve the merged environment and pin it "
+           "(conda-lock files; needs bindermerge[lock])."),
     Option("platforms", DEFAULT_PLATFORMS, "list", ("--platform",), scope="lock",
            config_key="platforms", metavar="PLATFORM", requires="lock",
            help="Platform to lock for (repeatable; default linux-64)."),

@@ -19,7 +19,7 @@ from bindermerge.kinds import Kind, SourceView
 from bindermerge.model import Conflict, MergeWarning, OutputFile
 from bindermerge.options import MergeOptions
 from bindermerge.output.manifest import mode_text
-from bindermerge.registry import FALLBACK, BY_NAME, Entry, entry_for, run_order
+from bindermerge.registry import BY_NAME, FALLBACK, Entry, entry_for, run_order
 from bindermerge.sources.base import Source, SourceFile
 from bindermerge.sources.open import open_sources
 
@@ -56,7 +56,7 @@ class MergeResult:
         return next((f for f in self.files if f.path == path), None)
 
     def write(self, directory: str | Path, *, force: bool = False) -> None:
-        """Write the merged directory atomically (see :func:`bindermerge.output.write.write_output`)."""
+        """Write the merged directory atomically (:func:`bindermerge.output.write.write_output`)."""
         from bindermerge.output.write import write_output
 
         if not self.ok:

@@ -45,16 +45,16 @@ class Entry:
 
     def recognises(self, relpath: str) -> bool:
         """True when this kind reads the file at ``relpath`` of a binder directory."""
-        return self.fallback or relpath in self.files or any(
-            p.fullmatch(relpath) for p in self._compiled
+        return (
+            self.fallback
+            or relpath in self.files
+            or any(p.fullmatch(relpath) for p in self._compiled)
         )
 
     def load(self) -> Kind[object, object]:
         """The kind's :class:`Kind`, importing its module now."""
         module = importlib.import_module(f"{_PACKAGE}.{self.module}")
         kind = getattr(module, "KIND", None)
-        if kind is None:  # TRANSITION: kinds being edited in parallel get their KIND last
-            kind = Kind(self.name, module.parse, module.merge, module.render)
         if not isinstance(kind, Kind):
             raise TypeError(f"{module.__name__} defines no KIND")
         return kind
@@ -62,7 +62,8 @@ class Entry:
 
 ENTRIES: tuple[Entry, ...] = (
     # Files that make a source impossible to merge: parsing them raises.
-    Entry("refused", "refused", files=("Dockerfile", "default.nix", "REQUIRE", "Pipfile", "Pipfile.lock")),
+    Entry("refused", "refused",
+          files=(r2d.DOCKERFILE, r2d.DEFAULT_NIX, r2d.REQUIRE, r2d.PIPFILE, r2d.PIPFILE_LOCK)),
     Entry("apt", "apt", files=(r2d.APT_TXT,)),
     Entry("environment", "environment", files=(r2d.ENVIRONMENT_YML, r2d.ENVIRONMENT_YAML),
           consumes=("requirements", "runtime")),
@@ -75,7 +76,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("install_r", "install_r", files=(r2d.INSTALL_R,),
           reads=("runtime", "julia_project", "auxiliary", "root_files", "postbuild", "start")),
     Entry("julia_project", "julia_project", files=(r2d.JULIA_PROJECT_TOML, r2d.PROJECT_TOML),
-          patterns=(r"(Julia)?Manifest(-v\d+\.\d+)?\.toml",)),
+          patterns=(r2d.JULIA_MANIFEST_PATTERN,)),
     Entry("root_files", "root_files", files=r2d.ROOT_ONLY_FILES),
     Entry("auxiliary", "auxiliary", fallback=True),
 )  # fmt: skip

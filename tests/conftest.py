@@ -10,14 +10,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
-
 from helpers import CORPUS, EXAMPLES, REPO, Run, run_process, tree_bytes, write_tree
 
 __all__ = ["CORPUS", "EXAMPLES", "REPO", "run_process", "tree_bytes", "write_tree"]
 
 
 @pytest.fixture(autouse=True)
-def _isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_caches(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads or writes the user's caches (conda-lock, rattler, pip)."""
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import REPO, write_tree
 
 from bindermerge import registry
 from bindermerge.cli import argv
 from bindermerge.options import BY_CONFIG_KEY, OPTIONS, MergeOptions
 from bindermerge.registry import ENTRIES, Entry, RegistryError
-from helpers import REPO, write_tree
 
 PACKAGE = REPO / "bindermerge"
 HEAVY = ("packaging", "ruamel", "typer", "click", "rattler", "jinja2", "conda_lock")
@@ -28,7 +28,9 @@ def test_options_are_immutable_and_validated():
     with pytest.raises(AttributeError):
         opts.on_conflict = "last"  # type: ignore[misc]
     assert opts.replace(on_conflict="last").on_conflict == "last"
-    assert opts == MergeOptions(on_conflict="first") and hash(opts) == hash(MergeOptions(on_conflict="first"))
+    assert opts == MergeOptions(on_conflict="first") and hash(opts) == hash(
+        MergeOptions(on_conflict="first")
+    )
     with pytest.raises(ValueError, match="--on-conflict must be fail, first or last"):
         MergeOptions(on_conflict="random")
     with pytest.raises(ValueError, match="unknown option"):
@@ -189,3 +191,18 @@ def test_a_merge_imports_only_what_its_kinds_need(tmp_path):
     assert _imported_after("", str(scripts), "-o", str(tmp_path / "o3")) == ["jinja2"]
     # typer only for what the fast reader leaves to it
     assert "typer" in _imported_after("", str(apt), "-o", str(tmp_path / "o4"), "--bogus")
+
+
+def test_refused_files_each_have_a_reason():
+    from bindermerge.kinds import refused
+
+    assert set(refused.REASONS) == set(registry.BY_NAME["refused"].files)
+
+
+def test_the_manifest_is_read_in_one_module():
+    readers = [
+        p.relative_to(REPO).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if ".bindermerge.json" in p.read_text() and p.name not in ("manifest.py", "layout.py")
+    ]
+    assert readers == []

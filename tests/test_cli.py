@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import EXAMPLES, run_process, tree_bytes
 
 
@@ -76,7 +75,10 @@ def test_bad_input_exit_2_one_line(cli, make_source, tmp_path):
     a = make_source("a", {"apt.txt": "git\nNot-OK\n"})
     r = cli(a, "-o", tmp_path / "o")
     assert r.code == 2
-    assert r.err.strip().splitlines() == [f"error: {a}/apt.txt:2: invalid apt.txt line 'Not-OK': repo2docker requires lower-case package names matching ^[a-z0-9.+-]+"]
+    assert r.err.strip().splitlines() == [
+        f"error: {a}/apt.txt:2: invalid apt.txt line 'Not-OK': repo2docker requires "
+        "lower-case package names matching ^[a-z0-9.+-]+"
+    ]
     assert not (tmp_path / "o").exists()
 
 
@@ -128,13 +130,18 @@ def test_fast_check_decides_without_merging(two, tmp_path, monkeypatch):
     code = (
         "import sys\nfrom bindermerge.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
-        "heavy = [m for m in ('packaging', 'ruamel', 'typer', 'click', 'rattler', 'jinja2') if m in sys.modules]\n"
+        "heavy = [m for m in ('packaging', 'ruamel', 'typer', 'click', 'rattler', 'jinja2')"
+        " if m in sys.modules]\n"
         "print(code, heavy)\n"
     )
-    import subprocess, sys
+    import subprocess
+    import sys
 
-    proc = subprocess.run([sys.executable, "-c", code, str(two[0]), str(two[1]), "-o", str(out), "--check"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(two[0]), str(two[1]), "-o", str(out), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.stdout.strip() == "0 []", proc.stderr
 
 
@@ -192,7 +199,15 @@ def test_real_process_bad_input_has_no_traceback(make_source, tmp_path):
 
 @pytest.mark.parametrize("seed", ["0", "1", "4242"])
 def test_output_independent_of_hash_seed(make_source, tmp_path, seed):
-    a = make_source("a", {"apt.txt": "git htop vim curl\n", "requirements.txt": "b>=1\na[x,y,z]\nc!=2,!=3,>1\n--extra-index-url https://q\n--find-links https://w\n"})
+    a = make_source(
+        "a",
+        {
+            "apt.txt": "git htop vim curl\n",
+            "requirements.txt": (
+                "b>=1\na[x,y,z]\nc!=2,!=3,>1\n--extra-index-url https://q\n--find-links https://w\n"
+            ),
+        },
+    )
     b = make_source("b", {"apt.txt": "zsh git\n", "requirements.txt": "a[z,w]\nc<9,!=4\n"})
     out = tmp_path / f"o{seed}"
     assert run_process(a, b, "-o", out, env={"PYTHONHASHSEED": seed}).code == 0
@@ -203,7 +218,9 @@ def test_output_independent_of_hash_seed(make_source, tmp_path, seed):
 
 
 def test_python_dash_m(tmp_path):
-    r = run_process(EXAMPLES / "binder_db", EXAMPLES / "binder_openrefine", "-o", tmp_path / "binder")
+    r = run_process(
+        EXAMPLES / "binder_db", EXAMPLES / "binder_openrefine", "-o", tmp_path / "binder"
+    )
     assert r.code == 0, r.err
     assert (tmp_path / "binder" / "apt.txt").exists()
 
@@ -212,8 +229,12 @@ def test_output_inside_or_holding_a_source_is_refused(cli, make_source, tmp_path
     me = make_source("me", {"requirements.txt": "numpy\n"})
     tpl = make_source("tpl", {"apt.txt": "curl\n"})
     monkeypatch.chdir(me)
-    for out, why in [("binder", "inside the source"), (str(tpl), "is the source"),
-                     (str(tpl.parent), "holds the source"), (".", "current directory")]:
+    for out, why in [
+        ("binder", "inside the source"),
+        (str(tpl), "is the source"),
+        (str(tpl.parent), "holds the source"),
+        (".", "current directory"),
+    ]:
         r = cli(".", tpl, "-o", out, "--force")
         assert r.code == 2 and why in r.err, (out, r.err)
     assert not (me / "binder").exists() and (tpl / "apt.txt").exists()

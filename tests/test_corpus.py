@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from helpers import CORPUS
 
 from bindermerge.errors import InputError
 from bindermerge.pipeline import merge
-from helpers import CORPUS
 
 pytestmark = [
     pytest.mark.corpus,

@@ -21,7 +21,7 @@ from bindermerge.model import Origin
 from bindermerge.pipeline import merge
 from bindermerge.repo2docker.constants import DEFAULT_PYTHON, MAJOR_PYTHONS, PYTHON_PIN_RE
 from bindermerge.repo2docker.python import conda_python_pin
-from bindermerge.sources.local import SourceFile
+from bindermerge.sources.base import SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "environment"
 GOLDEN = Path(__file__).parent / "golden" / "environment"

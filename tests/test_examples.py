@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLES
 
 from bindermerge import __version__
 from bindermerge.pipeline import merge
-from helpers import EXAMPLES
 
 GOLDEN = Path(__file__).parent / "golden" / "examples"
 SOURCES = [EXAMPLES / "binder_db", EXAMPLES / "binder_openrefine"]

@@ -222,7 +222,8 @@ def test_require_is_refused_pointing_to_project_toml(make_source):
 
 @pytest.mark.repo2docker
 def test_repo2docker_builds_the_merged_project(tmp_path, make_source):
-    r2d = pytest.importorskip("r2d")
+    from helpers import r2d  # the real repo2docker, a declared test dependency
+
     a = make_source("a", {"binder/Project.toml": project({"PyCall": PYCALL}, {"julia": "1.6"})})
     b = make_source("b", {"binder/Project.toml": project({"PyPlot": PYPLOT}, {"julia": "1.9"})})
     result = merge([a, b])

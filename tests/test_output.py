@@ -6,12 +6,11 @@ import json
 import os
 
 import pytest
-
-from bindermerge.output import compare
-from bindermerge.output import write as output
-from bindermerge.errors import OutputError
-from bindermerge.pipeline import merge
 from helpers import tree_bytes
+
+from bindermerge.errors import OutputError
+from bindermerge.output import compare
+from bindermerge.pipeline import merge
 
 
 def test_write_and_rewrite(make_source, tmp_path):
@@ -85,7 +84,9 @@ def test_compare_and_diff(make_source, tmp_path):
     (a / "apt.txt").write_text("git\nhtop\n")
     newer = merge([a])
     assert [(d.path, d.what) for d in compare.compare(out, newer)] == [
-        (".bindermerge.json", "content"), ("apt.txt", "content")]
+        (".bindermerge.json", "content"),
+        ("apt.txt", "content"),
+    ]
     assert "+htop  # from a" in compare.unified_diff(out, newer)
 
 

@@ -29,13 +29,15 @@ for text in json.loads(sys.argv[2]):
 for text in json.loads(sys.argv[3]):
     try:
         v = rc.version(text)
-        row = [str(v), v.segment_count, v.segments(), str(v.with_alpha())]
+        row = [str(v), v.segment_count, v.segments(), str(v.with_alpha()), v.is_dev, v.epoch,
+               v.as_major_minor()]
         for op in (v.bump_last, lambda: v.bump_segment(0), lambda: v.with_segments(0, 1)):
             try:
                 row.append(str(op()))
             except rc.errors() as e:
                 row.append(type(e).__name__)
-        row.append([rc.version_matches(r, v) for r in json.loads(sys.argv[4])])
+        row.append([rc.version_spec(r).matches(v) for r in json.loads(sys.argv[4])])
+        row.append([str(rc.version_spec(r)) for r in json.loads(sys.argv[4])])
         out["versions"].append(row)
     except rc.errors() as e:
         out["versions"].append(["error", type(e).__name__])

@@ -10,7 +10,7 @@ from bindermerge.pipeline import merge
 
 def lines(result, name="requirements.txt") -> list[str]:
     text = result.file(name).content.decode()
-    return [l for l in text.splitlines() if not l.startswith("# ")]
+    return [line for line in text.splitlines() if not line.startswith("# ")]
 
 
 def test_intersection_by_canonical_name(make_source):
@@ -23,7 +23,12 @@ def test_intersection_by_canonical_name(make_source):
 
 @pytest.mark.parametrize(
     "left,right",
-    [("numpy==1.21.0", "numpy>=1.22"), ("numpy<1", "numpy>=2"), ("x~=1.4.2", "x>=1.5"), ("x==1.0", "x!=1.0")],
+    [
+        ("numpy==1.21.0", "numpy>=1.22"),
+        ("numpy<1", "numpy>=2"),
+        ("x~=1.4.2", "x>=1.5"),
+        ("x==1.0", "x!=1.0"),
+    ],
 )
 def test_empty_intersections_conflict(make_source, left, right):
     a = make_source("a", {"requirements.txt": f"pandas\n{left}\n"})
@@ -32,7 +37,10 @@ def test_empty_intersections_conflict(make_source, left, right):
     assert not result.ok
     (c,) = result.conflicts
     assert c.kind == "requirements" and c.file == "requirements.txt"
-    assert [(o.source, o.file, o.line) for o in c.sides] == [("a", "requirements.txt", 2), ("b", "requirements.txt", 1)]
+    assert [(o.source, o.file, o.line) for o in c.sides] == [
+        ("a", "requirements.txt", 2),
+        ("b", "requirements.txt", 1),
+    ]
     assert "no version" in c.reason
 
 
@@ -52,7 +60,13 @@ def test_redundant_bounds_dropped(make_source):
 
 
 def test_markers(make_source):
-    a = make_source("a", {"requirements.txt": 'pywin32 ; sys_platform == "win32"\ntomli>=1 ; python_version < "3.11"\n'})
+    a = make_source(
+        "a",
+        {
+            "requirements.txt": 'pywin32 ; sys_platform == "win32"\n'
+            'tomli>=1 ; python_version < "3.11"\n'
+        },
+    )
     b = make_source("b", {"requirements.txt": "tomli>=2 ; python_version < '3.11'\ntomli\n"})
     assert lines(merge([a, b])) == [
         'pywin32 ; sys_platform == "win32"  # from a',
@@ -73,7 +87,12 @@ def test_direct_references(make_source):
 
 
 def test_vcs_urls(make_source):
-    a = make_source("a", {"requirements.txt": "-e git+https://example.org/x.git#egg=xpkg\ngit+https://example.org/y.git\n"})
+    a = make_source(
+        "a",
+        {
+            "requirements.txt": "-e git+https://example.org/x.git#egg=xpkg\ngit+https://example.org/y.git\n"
+        },
+    )
     b = make_source("b", {"requirements.txt": "git+https://example.org/y.git\n"})
     assert lines(merge([a, b])) == [
         "-e git+https://example.org/x.git#egg=xpkg  # from a",
@@ -82,8 +101,21 @@ def test_vcs_urls(make_source):
 
 
 def test_options(make_source):
-    a = make_source("a", {"requirements.txt": "--index-url https://pypi.example/simple\n--extra-index-url https://x/simple\n--pre\nnumpy\n"})
-    b = make_source("b", {"requirements.txt": "-i https://pypi.example/simple\n--extra-index-url=https://x/simple\n--find-links https://wheels/\n--pre\n"})
+    a = make_source(
+        "a",
+        {
+            "requirements.txt": "--index-url https://pypi.example/simple\n--extra-index-url https://x/simple\n--pre\nnumpy\n"
+        },
+    )
+    b = make_source(
+        "b",
+        {
+            "requirements.txt": (
+                "-i https://pypi.example/simple\n--extra-index-url=https://x/simple\n"
+                "--find-links https://wheels/\n--pre\n"
+            )
+        },
+    )
     result = merge([a, b])
     assert result.ok
     assert lines(result) == [
@@ -99,11 +131,14 @@ def test_options(make_source):
 
 
 def test_includes_relative_to_including_file(make_source):
-    a = make_source("a", {
-        "requirements.txt": "-r reqs/base.txt\nrich\n",
-        "reqs/base.txt": "-r more.txt\nclick>=8\n",
-        "reqs/more.txt": "attrs\n",
-    })
+    a = make_source(
+        "a",
+        {
+            "requirements.txt": "-r reqs/base.txt\nrich\n",
+            "reqs/base.txt": "-r more.txt\nclick>=8\n",
+            "reqs/more.txt": "attrs\n",
+        },
+    )
     result = merge([a])
     assert lines(result) == ["attrs  # from a", "click>=8  # from a", "rich  # from a"]
     # Inlined files are not carried over as auxiliary files.
@@ -117,7 +152,9 @@ def test_include_cycle_and_escape(make_source):
     b = make_source("b", {"requirements.txt": "x\n-r ../../etc/passwd\n"})
     with pytest.raises(InputError) as info:
         merge([b])
-    assert str(info.value).startswith(f"{b}/requirements.txt:2:") and "leaves the source" in str(info.value)
+    assert str(info.value).startswith(f"{b}/requirements.txt:2:") and "leaves the source" in str(
+        info.value
+    )
     c = make_source("c", {"requirements.txt": "-r missing.txt\n"})
     with pytest.raises(InputError, match="does not exist"):
         merge([c])
@@ -143,7 +180,9 @@ def test_local_paths_are_reported_not_emitted(make_source):
 
 
 def test_continuations_comments_and_hashes(make_source):
-    a = make_source("a", {"requirements.txt": "# top\nrequests>=2 \\\n    --hash=sha256:abc  # pinned\n"})
+    a = make_source(
+        "a", {"requirements.txt": "# top\nrequests>=2 \\\n    --hash=sha256:abc  # pinned\n"}
+    )
     result = merge([a])
     assert lines(result) == ["requests>=2 --hash=sha256:abc  # from a"]
 
@@ -189,7 +228,9 @@ def test_partial_hashes_are_dropped_with_a_warning(make_source):
 
 
 def test_index_url_of_one_source_is_reported(make_source):
-    a = make_source("a", {"requirements.txt": "--index-url https://download.example/whl/cpu\ntorch\n"})
+    a = make_source(
+        "a", {"requirements.txt": "--index-url https://download.example/whl/cpu\ntorch\n"}
+    )
     b = make_source("b", {"requirements.txt": "pandas\n"})
     (w,) = [w for w in merge([a, b]).warnings if w.code == "pip-index-replaced"]
     assert "packages of b" in w.message and w.origins[0].line == 1

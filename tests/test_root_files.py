@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers import CORPUS
 
 from bindermerge.errors import InputError
 from bindermerge.pipeline import merge
-from helpers import CORPUS
 
 PACKAGE_TOML = '[project]\nname = "x"\n\n[build-system]\nrequires = ["hatchling"]\n'
 
@@ -67,6 +67,7 @@ def test_root_pyproject_for_tools_only_is_carried_quietly(make_source):
 @pytest.mark.repo2docker
 def test_repo2docker_reads_the_generated_scripts(tmp_path, make_source):
     from helpers import r2d  # the real repo2docker, a declared test dependency: a missing one fails
+
     a = make_source("a", {"binder/postBuild": "echo a\n", "binder/start": '#!/bin/sh\nexec "$@"\n'})
     b = make_source(
         "b",

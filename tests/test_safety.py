@@ -6,7 +6,6 @@ import os
 import subprocess
 
 import pytest
-
 from helpers import tree_bytes, write_tree
 
 

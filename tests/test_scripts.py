@@ -11,15 +11,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pytest
 
-from bindermerge.scripts import lint as scripts
 from bindermerge._version import __version__
 from bindermerge.model import Origin
 from bindermerge.pipeline import MergeResult, merge
+from bindermerge.scripts import lint as scripts
 
 GOLDEN = Path(__file__).parent / "golden" / "scripts"
 SHELLCHECK = shutil.which("shellcheck") or str(Path(sys.executable).parent / "shellcheck")

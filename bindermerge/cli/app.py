@@ -11,8 +11,9 @@ annotations``: typer reads the annotations of the commands at run time.
 """
 
 import inspect
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Callable, List, Optional
+from typing import Annotated, Any, List, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -117,7 +118,9 @@ def _merge_command() -> Callable[..., None]:
         inspect.Parameter(
             "sources",
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            annotation=Annotated[List[str], typer.Argument(help=SOURCES_HELP, show_default=False, metavar="SRC...")],
+            annotation=Annotated[
+                List[str], typer.Argument(help=SOURCES_HELP, show_default=False, metavar="SRC...")
+            ],
         )
     ]
     for option in OPTIONS:

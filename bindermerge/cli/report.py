@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,12 +48,20 @@ class Reporter:
 
     def usage(self, message: str) -> int:
         if self.as_json:
-            print(json.dumps(self._failure(f"usage error: {message}", None, None, False), indent=2, sort_keys=True))
+            print(
+                json.dumps(
+                    self._failure(f"usage error: {message}", None, None, False),
+                    indent=2,
+                    sort_keys=True,
+                )
+            )
         self._err(f"usage error: {message}", "red")
         return 2
 
     @staticmethod
-    def _failure(message: str, path: str | None, line: int | None, is_input: bool) -> dict[str, object]:
+    def _failure(
+        message: str, path: str | None, line: int | None, is_input: bool
+    ) -> dict[str, object]:
         return {
             "ok": False,
             "written": False,
@@ -73,7 +81,9 @@ class Reporter:
 
             origin = getattr(exc, "origin", None)
             doc = self._failure(
-                text, getattr(exc, "path", None), origin.line if origin is not None else None,
+                text,
+                getattr(exc, "path", None),
+                origin.line if origin is not None else None,
                 isinstance(exc, InputError),
             )
             print(json.dumps(doc, indent=2, sort_keys=True))
@@ -102,7 +112,9 @@ class Reporter:
         for f in files:
             print(f"{oct(f.mode)[2:]} {len(f.content):7d} {directory / f.path}")
 
-    def finish(self, result: MergeResult, code: int, summary: str | None, *, written: bool = False) -> int:
+    def finish(
+        self, result: MergeResult, code: int, summary: str | None, *, written: bool = False
+    ) -> int:
         if self.as_json:
             doc = result.to_json()
             doc["written"] = written

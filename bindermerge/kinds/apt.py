@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bindermerge.context import MergeContext
 from bindermerge.errors import ParseError
+from bindermerge.kinds import Kind
 from bindermerge.model import Origin, OutputFile
 from bindermerge.repo2docker.constants import APT_LINE_RE, APT_TXT
 from bindermerge.sources.base import SourceFile
@@ -43,10 +44,6 @@ class AptPackage:
 class AptFragment:
     origin: Origin
     packages: tuple[AptPackage, ...]
-
-
-def recognise(relpath: str) -> bool:
-    return relpath == FILE
 
 
 def parse(file: SourceFile, view: object) -> AptFragment:
@@ -118,3 +115,6 @@ def render(merged: MergedApt, ctx: MergeContext) -> list[OutputFile]:
         for pkg, origins in merged.entries
     ]
     return [ctx.text_file(FILE, "\n".join(lines))]
+
+
+KIND = Kind(NAME, parse, merge, render)

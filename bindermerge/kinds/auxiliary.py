@@ -7,13 +7,13 @@ unchanged, so a script that finds them next to itself keeps finding them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from bindermerge.kinds import Kind
 from bindermerge.context import MergeContext
-from bindermerge.render.layout import source_folders
+from bindermerge.kinds import Kind
 from bindermerge.model import Origin, OutputFile
+from bindermerge.render.layout import source_folders
 from bindermerge.sources.base import SourceFile
 
 NAME = "auxiliary"
@@ -24,11 +24,6 @@ class AuxFile:
     origin: Origin
     data: bytes
     executable: bool
-
-
-def recognise(relpath: str) -> bool:
-    """The fallback kind takes whatever no other kind recognised."""
-    return True
 
 
 def parse(file: SourceFile, view: object) -> AuxFile:

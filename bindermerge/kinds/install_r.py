@@ -10,17 +10,16 @@ both are warnings here. R scripts share one session when concatenated, so a top-
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from bindermerge.sources.names import printable
-from bindermerge.kinds import Kind
 from bindermerge.context import MergeContext, normalise_text
-from bindermerge.render.layout import source_folders
+from bindermerge.kinds import Kind, runtime
 from bindermerge.model import Origin, OutputFile
+from bindermerge.render.layout import source_folders
 from bindermerge.scripts.lint import moved_files, moved_references
 from bindermerge.sources.base import SourceFile
-from bindermerge.kinds import runtime
+from bindermerge.sources.names import printable
 
 NAME = "install_r"
 FILE = "install.R"
@@ -35,11 +34,6 @@ class InstallR:
 
     origin: Origin
     text: str
-
-
-def recognise(relpath: str) -> bool:
-    """The top-level ``install.R`` of a configuration directory."""
-    return relpath == FILE
 
 
 def parse(file: SourceFile, view: object) -> InstallR:

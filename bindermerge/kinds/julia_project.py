@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 
 from bindermerge.context import MergeContext, normalise_text
 from bindermerge.errors import InputError, ParseError
+from bindermerge.kinds import Kind
 from bindermerge.model import Origin, OutputFile
 from bindermerge.render import toml
 from bindermerge.render.layout import source_folders
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 NAME = "julia_project"
 FILE = "Project.toml"
 PROJECT_NAMES = ("JuliaProject.toml", "Project.toml")  # repo2docker's (and Julia's) preference
-_MANIFEST = re.compile(r"^(?P<julia>Julia)?Manifest(?P<suffix>-v\d+\.\d+)?\.toml$")
 IDENTITY_KEYS = ("name", "uuid", "version", "authors")
 
 Role = Literal["project", "manifest"]
@@ -71,11 +71,6 @@ class MergedJulia:
 
     project: str | None
     files: tuple[tuple[str, bytes], ...]
-
-
-def recognise(relpath: str) -> bool:
-    """Top-level Julia project files and their manifests (``Manifest-v1.11.toml`` too)."""
-    return relpath in PROJECT_NAMES or bool(_MANIFEST.match(relpath))
 
 
 def parse(file: SourceFile, view: object) -> JuliaFile:
@@ -317,3 +312,6 @@ def render(merged: MergedJulia, ctx: MergeContext) -> list[OutputFile]:
     if merged.project is not None:
         files.append(ctx.text_file(FILE, merged.project))
     return files
+
+
+KIND = Kind(NAME, parse, merge, render)

@@ -13,24 +13,19 @@ so the script must too for ``$(dirname "$0")/file`` to keep finding them.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-from bindermerge.render import templates
-from bindermerge.kinds import Kind
 from bindermerge.context import MergeContext
-from bindermerge.render.layout import source_folders
+from bindermerge.kinds import Kind
 from bindermerge.model import OutputFile
-from bindermerge.scripts.lint import Script, lint_postbuild, lint_each, parse_script
+from bindermerge.render import templates
+from bindermerge.render.layout import source_folders
+from bindermerge.scripts.lint import Script, lint_each, lint_postbuild, parse_script
 from bindermerge.sources.base import SourceFile
 
 NAME = "postbuild"
 FILE = "postBuild"
 TEMPLATE = "postBuild.sh.j2"
-
-
-def recognise(relpath: str) -> bool:
-    """Only the top-level ``postBuild`` is repo2docker's; ``sub/postBuild`` is an ordinary file."""
-    return relpath == FILE
 
 
 def parse(file: SourceFile, view: object) -> Script:

@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from bindermerge.context import MergeContext
 from bindermerge.errors import RefusedFileError
+from bindermerge.kinds import Kind
 from bindermerge.model import OutputFile
 from bindermerge.repo2docker.constants import (
     DEFAULT_NIX,
@@ -50,10 +51,6 @@ REASONS = {
 }
 
 
-def recognise(relpath: str) -> bool:
-    return relpath in REASONS
-
-
 def parse(file: SourceFile, view: object) -> NoReturn:
     raise RefusedFileError(REASONS[file.name], file.origin)
 
@@ -64,3 +61,6 @@ def merge(fragments: Sequence[object], ctx: MergeContext) -> None:  # pragma: no
 
 def render(merged: object, ctx: MergeContext) -> list[OutputFile]:  # pragma: no cover
     return []
+
+
+KIND = Kind(NAME, parse, merge, render)

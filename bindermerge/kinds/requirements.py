@@ -7,21 +7,17 @@ merged requirements.txt, which refers to it with ``-c``.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-from bindermerge.specs import pip as pip
-from bindermerge.kinds import Kind, SourceView
 from bindermerge.context import MergeContext
+from bindermerge.kinds import Kind, SourceView
 from bindermerge.model import OutputFile
 from bindermerge.sources.base import SourceFile
+from bindermerge.specs import pip as pip
 
 NAME = "requirements"
 FILE = "requirements.txt"
 CONSTRAINTS = "constraints.txt"
-
-
-def recognise(relpath: str) -> bool:
-    return relpath == FILE
 
 
 def parse(file: SourceFile, view: SourceView) -> pip.PipFragment:
@@ -37,8 +33,10 @@ def render(merged: pip.MergedPip, ctx: MergeContext) -> list[OutputFile]:
     files = []
     if merged.constraints:
         lines.insert(0, f"-c {CONSTRAINTS}")
-        body = [f"{c.text}  # from {', '.join(dict.fromkeys(o.source for o in c.origins))}"
-                for c in merged.constraints]
+        body = [
+            f"{c.text}  # from {', '.join(dict.fromkeys(o.source for o in c.origins))}"
+            for c in merged.constraints
+        ]
         files.append(ctx.text_file(CONSTRAINTS, "\n".join(body)))
     files.append(ctx.text_file(FILE, "\n".join(lines)))
     return files

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from bindermerge.context import MergeContext
 from bindermerge.errors import ParseError, RefusedFileError
-from bindermerge.kinds import auxiliary
+from bindermerge.kinds import Kind, auxiliary
 from bindermerge.kinds.auxiliary import AuxFile
 from bindermerge.model import OutputFile
 from bindermerge.repo2docker.constants import DESCRIPTION, PYPROJECT_TOML, ROOT_ONLY_FILES, SETUP_PY
@@ -51,11 +51,6 @@ REASONS = {
         "installs the packages of its Imports"
     ),
 }
-
-
-def recognise(relpath: str) -> bool:
-    """The three root-only names, at the top of a configuration directory."""
-    return relpath in FILES
 
 
 def parse(file: SourceFile, view: object) -> AuxFile:
@@ -101,3 +96,6 @@ def merge(fragments: Sequence[AuxFile], ctx: MergeContext) -> list[AuxFile]:
 def render(merged: Sequence[AuxFile], ctx: MergeContext) -> list[OutputFile]:
     """Into the source's folder, bytes and mode unchanged, exactly like auxiliary files."""
     return auxiliary.render(merged, ctx)
+
+
+KIND = Kind(NAME, parse, merge, render)

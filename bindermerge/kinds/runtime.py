@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bindermerge.context import MergeContext
 from bindermerge.errors import InputError, ParseError
+from bindermerge.kinds import Kind
 from bindermerge.model import Origin, OutputFile
 from bindermerge.repo2docker.constants import RSPM_CUTOFF_DATE, RUNTIME_TXT
 from bindermerge.repo2docker.runtime import InvalidRuntime, InvalidRuntimeDate, parse_runtime
@@ -39,10 +40,6 @@ class Runtime:
         return (
             self.version if self.name == "python" and self.version and "." in self.version else None
         )
-
-
-def recognise(relpath: str) -> bool:
-    return relpath == FILE
 
 
 def parse(file: SourceFile, view: object) -> Runtime:
@@ -109,3 +106,6 @@ def merge(fragments: Sequence[Runtime], ctx: MergeContext) -> Runtime:
 
 def render(merged: Runtime, ctx: MergeContext) -> list[OutputFile]:
     return [OutputFile(FILE, (merged.text + "\n").encode("utf-8"))]
+
+
+KIND = Kind(NAME, parse, merge, render)

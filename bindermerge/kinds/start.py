@@ -12,24 +12,19 @@ One source with a start is chained the same way, so that it sits next to its aux
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-from bindermerge.render import templates
-from bindermerge.kinds import Kind
 from bindermerge.context import MergeContext
-from bindermerge.render.layout import source_folders
+from bindermerge.kinds import Kind
 from bindermerge.model import OutputFile
-from bindermerge.scripts.lint import Script, lint_start, lint_each, parse_script
+from bindermerge.render import templates
+from bindermerge.render.layout import source_folders
+from bindermerge.scripts.lint import Script, lint_each, lint_start, parse_script
 from bindermerge.sources.base import SourceFile
 
 NAME = "start"
 FILE = "start"
 TEMPLATE = "start.sh.j2"
-
-
-def recognise(relpath: str) -> bool:
-    """Only the top-level ``start`` is repo2docker's."""
-    return relpath == FILE
 
 
 def parse(file: SourceFile, view: object) -> Script:

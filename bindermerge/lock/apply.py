@@ -268,21 +268,16 @@ def _reuse(out_dir: Path, names: Sequence[str], wanted: str) -> dict[str, bytes]
     The stored input hash says the lock matches the merged spec; the manifest's sha256 of
     each file says nobody edited it since (a hand edit must not survive a re-lock).
     """
-    import hashlib
-    import json
-
-    from bindermerge.output.write import MANIFEST
+    from bindermerge.output.manifest import Manifest, ManifestError
 
     try:
         current = (out_dir / LOCKFILE).read_text(encoding="utf-8")
         if stored_input_hash(current) != wanted:
             return None
-        listed = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["files"]
+        manifest = Manifest.read(out_dir)
         files = {n: (out_dir / n).read_bytes() for n in names}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, ManifestError):
         return None
-    for name, data in files.items():
-        entry = listed.get(name) if isinstance(listed, dict) else None
-        if not isinstance(entry, dict) or entry.get("sha256") != hashlib.sha256(data).hexdigest():
-            return None
+    if manifest is None or not all(manifest.lists(n, data) for n, data in files.items()):
+        return None
     return files

@@ -66,5 +66,7 @@ def unified_diff(directory: Path, result: MergeResult) -> str:
         fromfile = f"a/{path}" if path in state.files else "/dev/null"
         tofile = f"b/{path}" if path in planned else "/dev/null"
         for line in difflib.unified_diff(a, b, fromfile, tofile):
-            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+            chunks.append(
+                line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            )
     return "".join(chunks)

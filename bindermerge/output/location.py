@@ -18,7 +18,9 @@ def location_problem(directory: Path, source_roots: Sequence[str | Path]) -> str
     out = os.path.realpath(directory)
     cwd = os.path.realpath(os.getcwd())
     if out == cwd:
-        return "is the current directory; name a directory for the merged files (for example binder)"
+        return (
+            "is the current directory; name a directory for the merged files (for example binder)"
+        )
     for root in source_roots:
         src = os.path.realpath(root)
         if out == src:

@@ -24,7 +24,14 @@ from bindermerge.output.manifest import Manifest, ManifestError
 if TYPE_CHECKING:
     from bindermerge.pipeline import MergeResult
 
-__all__ = ["MANIFEST", "DirState", "manifest_file", "ownership_problem", "planned_files", "write_output"]
+__all__ = [
+    "MANIFEST",
+    "DirState",
+    "manifest_file",
+    "ownership_problem",
+    "planned_files",
+    "write_output",
+]
 
 
 def manifest_of(result: MergeResult) -> Manifest:
@@ -80,7 +87,10 @@ def ownership_problem(directory: Path) -> str | None:
     lists, unchanged since we wrote them.
     """
     if directory.is_symlink():
-        return "is a symlink; bindermerge replaces directories, not links: name the directory it points to"
+        return (
+            "is a symlink; bindermerge replaces directories, not links: "
+            "name the directory it points to"
+        )
     if not directory.exists():
         return None
     if not directory.is_dir():
@@ -103,7 +113,9 @@ def ownership_problem(directory: Path) -> str | None:
         if rel in manifest.files and not manifest.lists(rel, data)
     ]
     if foreign:
-        return f"holds {foreign[0]}, which bindermerge did not write{_would_remove(foreign + edited)}"
+        return (
+            f"holds {foreign[0]}, which bindermerge did not write{_would_remove(foreign + edited)}"
+        )
     if edited:
         return f"{edited[0]} was changed since bindermerge wrote it{_would_remove(edited)}"
     return None

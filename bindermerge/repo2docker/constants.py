@@ -105,3 +105,7 @@ PIPFILE_VERSION_RE = re.compile(r"\d+(\.\d+)*")
 APT_LINE_RE = re.compile(r"^[a-z0-9.+-]+")
 # BaseImage.runtime: the date part of runtime.txt, before datetime.fromisoformat.
 RUNTIME_DATE_RE = re.compile(r"\d\d\d\d-\d\d-\d\d")
+
+# Julia's own manifests (Pkg.instantiate() reads them in the project's directory under the
+# Julia buildpack): JuliaManifest.toml, Manifest.toml, Manifest-v1.11.toml.
+JULIA_MANIFEST_PATTERN = r"(Julia)?Manifest(-v\d+\.\d+)?\.toml"

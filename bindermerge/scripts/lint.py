@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Literal, Mapping, Sequence
+from typing import Literal
 
 from bindermerge.context import MergeContext
-from bindermerge.render.layout import source_folders
 from bindermerge.model import Origin
+from bindermerge.render.layout import source_folders
 from bindermerge.sources.base import SourceFile
 
 Family = Literal["shell", "python", "r", "other"]
@@ -247,7 +248,9 @@ def lint_start(script: Script) -> list[Finding]:
         return found
     handoffs = [(n, line) for n, line in lines if _HANDOFF_ARGS.search(line) and "exec" in line]
     good = [(n, line) for n, line in handoffs if _is_shell_handoff(line)]
-    if good and all(re.match(r"exit(\s+\S+)?\s*;?\s*$", line) for n, line in lines if n > good[-1][0]):
+    if good and all(
+        re.match(r"exit(\s+\S+)?\s*;?\s*$", line) for n, line in lines if n > good[-1][0]
+    ):
         return found  # only an `exit` nobody reaches follows the hand-off
     if good:
         n, line = good[-1]

@@ -142,13 +142,3 @@ def open_local(spec: str, name: str) -> LocalSource:
     except walk.WalkError as exc:
         raise _error(exc, path=display) from None
     return LocalSource(spec=spec, name=name, root=spec, config_dir=cdir)
-
-
-def __getattr__(attr: str) -> object:
-    # SourceFile moved to bindermerge.sources.base; kinds are switched over at the end of the
-    # restructuring (they are being edited in parallel).
-    if attr == "SourceFile":
-        from bindermerge.sources.base import SourceFile
-
-        return SourceFile
-    raise AttributeError(attr)

@@ -27,7 +27,7 @@ def unique_names(specs: list[str]) -> list[str]:
     parts = [[p for p in os.path.abspath(s).split(os.sep) if p] or ["source"] for s in specs]
     depth = [1] * len(specs)
     while True:
-        names = [printable("/".join(p[-d:])) for p, d in zip(parts, depth)]
+        names = [printable("/".join(p[-d:])) for p, d in zip(parts, depth, strict=True)]
         clashes = {n for n in names if names.count(n) > 1}
         if not clashes:
             return names
@@ -39,7 +39,7 @@ def unique_names(specs: list[str]) -> list[str]:
         if not grown:  # the same directory given twice: number the short names
             seen: dict[str, int] = {}
             out = []
-            for n, p in zip(names, parts):
+            for n, p in zip(names, parts, strict=True):
                 seen[n] = seen.get(n, 0) + 1
                 out.append(n if names.count(n) == 1 else printable(f"{p[-1]}#{seen[n]}"))
             return out

@@ -35,9 +35,9 @@ def open_sources(specs: Sequence[str]) -> list[Source]:
         from bindermerge.errors import UsageError
 
         raise UsageError("no sources given")
-    opened = [open_source(s, name=n) for s, n in zip(specs, unique_names(specs))]
+    opened = [open_source(s, name=n) for s, n in zip(specs, unique_names(specs), strict=True)]
     seen: dict[str, str] = {}
-    for spec, source in zip(specs, opened):
+    for spec, source in zip(specs, opened, strict=True):
         if source.identity in seen:
             from bindermerge.errors import SourceError
 

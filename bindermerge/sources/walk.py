@@ -99,5 +99,10 @@ def lock_digest(
 
     return digest(
         base,
-        {"lock": True, "platforms": tuple(platforms), "lock_backend": backend, "lock_pip": lock_pip},
+        {
+            "lock": True,
+            "platforms": tuple(platforms),
+            "lock_backend": backend,
+            "lock_pip": lock_pip,
+        },
     )

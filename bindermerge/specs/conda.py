@@ -39,7 +39,8 @@ from bindermerge.errors import ParseError
 from bindermerge.model import Origin
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rattler import Version, VersionSpec
+    from bindermerge.specs.rattler_core import VersionLike as Version
+    from bindermerge.specs.rattler_core import VersionSpecLike as VersionSpec
 
 # Characters that can start a version operator in rattler's canonical output.
 _OPERATOR_CHARS = "=!<>~"
@@ -76,14 +77,14 @@ def parse_spec(text: str, origin: Origin) -> CondaSpec:
 
     The message keeps rattler's first line, which names the offending part.
     """
-    from rattler import MatchSpec
+    from bindermerge.specs import rattler_core
 
     spec_text = text.strip()
     where = origin if origin.text else origin.at(origin.line, spec_text)
     if not spec_text:
         raise ParseError("empty conda dependency", where)
     try:
-        match = MatchSpec(spec_text)
+        match = rattler_core.match_spec(spec_text)
     except _rattler_errors() as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ParseError(f"invalid conda dependency {spec_text!r}: {reason}", where) from None
@@ -94,12 +95,12 @@ def parse_spec(text: str, origin: Origin) -> CondaSpec:
             "(a pip-style marker or two specs on one line?)",
             where,
         )
-    canonical = str(match)
+    canonical = match.canonical
     bracket = canonical.find("[")
     head = canonical if bracket < 0 else canonical[:bracket]
     channel = head.split("::", 1)[0] if "::" in head else None
-    name = match.name.normalized
-    version = str(match.version) if match.version is not None else None
+    name = match.name
+    version = match.version
     if version == "*":
         version = None
     return CondaSpec(
@@ -113,17 +114,11 @@ def parse_spec(text: str, origin: Origin) -> CondaSpec:
     )
 
 
-@lru_cache(maxsize=1)
 def _rattler_errors() -> tuple[type[Exception], ...]:
     """Every exception class py-rattler raises for bad input (its own classes, plus ValueError)."""
-    import rattler.exceptions as rattler_exceptions
+    from bindermerge.specs import rattler_core
 
-    own = tuple(
-        v
-        for v in vars(rattler_exceptions).values()
-        if isinstance(v, type) and issubclass(v, Exception)
-    )
-    return (*own, ValueError, TypeError)
+    return rattler_core.errors()
 
 
 # --------------------------------------------------------------------------- version algebra
@@ -131,17 +126,17 @@ def _rattler_errors() -> tuple[type[Exception], ...]:
 
 @lru_cache(maxsize=4096)
 def _version_spec(text: str) -> VersionSpec:
-    from rattler import VersionSpec
+    from bindermerge.specs import rattler_core
 
-    return VersionSpec(text)
+    return rattler_core.version_spec(text)
 
 
 @lru_cache(maxsize=16384)
 def _version(text: str) -> Version | None:
-    from rattler import Version
+    from bindermerge.specs import rattler_core
 
     try:
-        return Version(text)
+        return rattler_core.version(text)
     except _rattler_errors():  # a probe we made up that rattler rejects: not a candidate
         return None
 

@@ -14,8 +14,8 @@ understands one caret, tilde or inequality specifier and no union or hyphen
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 Version = tuple[int, int, int]
 _NUM = r"\d+(?:\.\d+){0,2}"

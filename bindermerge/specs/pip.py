@@ -11,9 +11,8 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
-
 from typing import TYPE_CHECKING
 
 from bindermerge.context import MergeContext
@@ -78,7 +77,9 @@ class PipRequirement:
 
     @property
     def marker(self) -> str | None:
-        return str(self.requirement.marker) if self.requirement and self.requirement.marker else None
+        return (
+            str(self.requirement.marker) if self.requirement and self.requirement.marker else None
+        )
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class PipFragment:
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:
-    """(first line number, text) for each logical line: comments cut, ``\\`` continuations joined."""
+    """(first line number, text) of each logical line: comments cut, ``\\`` continuations joined."""
     out: list[tuple[int, str]] = []
     buf, start = "", 0
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -129,11 +130,20 @@ class _Parser:
 
     def parse_file(self, file: SourceFile, *, constraint: bool, stack: tuple[str, ...]) -> None:
         for number, line in logical_lines(file.text()):
-            self.parse_line(line, file.origin.at(number, line), constraint=constraint,
-                            include=lambda target, o, c: self._include(file, target, o, c, stack))
+            self.parse_line(
+                line,
+                file.origin.at(number, line),
+                constraint=constraint,
+                include=lambda target, o, c: self._include(file, target, o, c, stack),
+            )
 
     def _include(
-        self, file: SourceFile, target: str, origin: Origin, constraint: bool, stack: tuple[str, ...]
+        self,
+        file: SourceFile,
+        target: str,
+        origin: Origin,
+        constraint: bool,
+        stack: tuple[str, ...],
     ) -> None:
         if _URL.match(target):
             raise UnsafePathError(f"cannot follow a remote include {target!r}; inline it", origin)
@@ -170,7 +180,10 @@ class _Parser:
         self._requirement(line, origin, constraint=constraint, editable=False)
 
     def _option_line(
-        self, line: str, origin: Origin, constraint: bool,
+        self,
+        line: str,
+        origin: Origin,
+        constraint: bool,
         include: Callable[[str, Origin, bool], None] | None,
     ) -> None:
         try:
@@ -184,7 +197,10 @@ class _Parser:
             name, value = name[:2], name[2:]
         name = ALIASES.get(name, name)
         rest = tokens[1:]
-        if name in ("--requirement", "--constraint", "--editable") or OPTIONS.get(name, (False,))[0]:
+        if (
+            name in ("--requirement", "--constraint", "--editable")
+            or OPTIONS.get(name, (False,))[0]
+        ):
             if value is None:
                 if not rest:
                     raise ParseError(f"option {name} needs a value", origin)
@@ -197,7 +213,9 @@ class _Parser:
             return
         if name == "--editable":
             assert value is not None
-            self._requirement(" ".join([value, *rest]), origin, constraint=constraint, editable=True)
+            self._requirement(
+                " ".join([value, *rest]), origin, constraint=constraint, editable=True
+            )
             return
         if name not in OPTIONS:
             raise ParseError(f"unknown pip option {tokens[0]!r}", origin)
@@ -373,7 +391,10 @@ def _drop_partial_hashes(fragments: Sequence[PipFragment], ctx: MergeContext) ->
             r, line_options=tuple(o for o in r.line_options if not o.startswith("--hash"))
         )
 
-    return [dataclasses.replace(f, requirements=tuple(strip(r) for r in f.requirements)) for f in fragments]
+    return [
+        dataclasses.replace(f, requirements=tuple(strip(r) for r in f.requirements))
+        for f in fragments
+    ]
 
 
 def _merge_options(
@@ -402,8 +423,12 @@ def _merge_options(
 
 
 def _merge_group(
-    reqs: Sequence[PipRequirement], ctx: MergeContext, kind: str, file: str,
-    *, constraint: bool = False,
+    reqs: Sequence[PipRequirement],
+    ctx: MergeContext,
+    kind: str,
+    file: str,
+    *,
+    constraint: bool = False,
 ) -> list[MergedRequirement]:
     from bindermerge.specs import pep440 as specifiers
 
@@ -420,7 +445,9 @@ def _merge_group(
         joint = specifiers.merge_specifier_sets([r.requirement.specifier for r in named])  # type: ignore[union-attr]
         if joint and specifiers.witness(joint) is None:
             ctx.conflict(
-                kind, file, key,
+                kind,
+                file,
+                key,
                 [r.origin for r in named if r.requirement.specifier],  # type: ignore[union-attr]
                 f"no version satisfies all of them where {marker}",
             )
@@ -458,7 +485,8 @@ def _merge_one(
                 "pip-url-and-version",
                 f"{r.origin.text!r} cannot be checked against the direct reference "
                 f"{chosen.origin.text!r} from {chosen.origin.source}; the URL is kept",
-                r.origin, chosen.origin,
+                r.origin,
+                chosen.origin,
             )
         editable = any(r.editable and r.url == chosen.url for r in group)
         if editable or chosen.requirement is None or _EGG.search(chosen.url or ""):
@@ -501,8 +529,11 @@ def _opts(group: Sequence[PipRequirement]) -> str:
 
 
 def _check_constraints(
-    reqs: Sequence[PipRequirement], cons: Sequence[PipRequirement], ctx: MergeContext,
-    kind: str, file: str,
+    reqs: Sequence[PipRequirement],
+    cons: Sequence[PipRequirement],
+    ctx: MergeContext,
+    kind: str,
+    file: str,
 ) -> None:
     """A constraint from one source that excludes every version another source requires."""
     from bindermerge.specs import pep440 as specifiers
@@ -513,16 +544,22 @@ def _check_constraints(
         for r in reqs:
             if r.key != c.key or r.requirement is None or r.url:
                 continue
-            joint = specifiers.merge_specifier_sets([r.requirement.specifier, c.requirement.specifier])
+            joint = specifiers.merge_specifier_sets(
+                [r.requirement.specifier, c.requirement.specifier]
+            )
             if joint and specifiers.witness(joint) is None:
                 ctx.conflict(
-                    kind, file, c.key, [r.origin, c.origin],
+                    kind,
+                    file,
+                    c.key,
+                    [r.origin, c.origin],
                     "the constraint excludes every version the requirement allows",
                 )
 
 
 def render_lines(merged: MergedPip, *, with_sources: bool = True) -> list[str]:
     """Requirement-file lines for a merged set (constraints are rendered separately)."""
+
     def tail(origins: Sequence[Origin]) -> str:
         if not with_sources:
             return ""

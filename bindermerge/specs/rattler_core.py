@@ -22,7 +22,7 @@ import os
 import sys
 from functools import lru_cache
 from types import ModuleType
-from typing import Protocol
+from typing import Any, Protocol
 
 _NATIVE = "rattler.rattler"
 
@@ -32,6 +32,14 @@ class VersionLike(Protocol):
 
     @property
     def segment_count(self) -> int: ...
+
+    @property
+    def is_dev(self) -> bool: ...
+
+    @property
+    def epoch(self) -> str | None: ...
+
+    def as_major_minor(self) -> tuple[int, int] | None: ...
 
     def segments(self) -> list[list[str | int]]: ...
 
@@ -49,6 +57,12 @@ class _NativeVersion(Protocol):
 
     def segment_count(self) -> int: ...
 
+    def is_dev(self) -> bool: ...
+
+    def epoch(self) -> str | None: ...
+
+    def as_major_minor(self) -> tuple[int, int] | None: ...
+
     def segments(self) -> list[list[str | int]]: ...
 
     def with_alpha(self) -> _NativeVersion: ...
@@ -64,6 +78,14 @@ class _NativeVersion(Protocol):
 
 class _NativeVersionSpec(Protocol):
     def matches(self, version: _NativeVersion) -> bool: ...
+
+    def as_str(self) -> str: ...
+
+
+class VersionSpecLike(Protocol):
+    """What :mod:`bindermerge.specs.conda` asks of a conda version spec."""
+
+    def matches(self, version: Any) -> bool: ...
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +129,17 @@ class _Version:
     def segment_count(self) -> int:
         return int(self._v.segment_count())
 
+    @property
+    def is_dev(self) -> bool:
+        return bool(self._v.is_dev())
+
+    @property
+    def epoch(self) -> str | None:
+        return self._v.epoch()
+
+    def as_major_minor(self) -> tuple[int, int] | None:
+        return self._v.as_major_minor()
+
     def segments(self) -> list[list[str | int]]:
         return list(self._v.segments())
 
@@ -137,21 +170,30 @@ def version(text: str) -> VersionLike:
     return _Version(native.PyVersion(text))
 
 
-def version_matches(spec_text: str, v: VersionLike) -> bool:
-    """Whether the conda version spec ``spec_text`` admits version ``v``."""
+class _VersionSpec:
+    """py-rattler's ``VersionSpec`` API over the native ``PyVersionSpec``."""
+
+    __slots__ = ("_s",)
+
+    def __init__(self, native: _NativeVersionSpec) -> None:
+        self._s = native
+
+    def matches(self, version: _Version) -> bool:
+        return bool(self._s.matches(version._v))
+
+    def __str__(self) -> str:
+        return str(self._s.as_str())
+
+
+def version_spec(text: str) -> VersionSpecLike:
+    """A conda version spec (raises one of :func:`errors` when ``text`` is not one)."""
     native = _native()
-    if native is None or not isinstance(v, _Version):
-        from rattler import Version, VersionSpec
+    if native is None:
+        from rattler import VersionSpec
 
-        public = v if isinstance(v, Version) else Version(str(v))
-        return bool(VersionSpec(spec_text).matches(public))
-    return bool(_version_spec(native, spec_text).matches(v._v))
-
-
-@lru_cache(maxsize=4096)
-def _version_spec(native: ModuleType, spec_text: str) -> _NativeVersionSpec:
-    spec: _NativeVersionSpec = native.PyVersionSpec(spec_text, False)
-    return spec
+        spec: VersionSpecLike = VersionSpec(text)
+        return spec
+    return _VersionSpec(native.PyVersionSpec(text, False))
 
 
 class MatchSpecParts:

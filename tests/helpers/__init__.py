@@ -15,7 +15,7 @@ CORPUS = REPO.parent / "shared" / "corpus"
 
 
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    """Create ``root`` with ``files`` (path -> text or bytes); paths ending in start/postBuild are +x."""
+    """Create ``root`` with ``files`` (path -> text or bytes); start and postBuild are +x."""
     root.mkdir(parents=True, exist_ok=True)
     for rel, content in files.items():
         p = root / rel

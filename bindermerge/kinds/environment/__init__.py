@@ -38,6 +38,7 @@ ruamel.yaml and rattler are imported only when a file is parsed or rendered.
 
 from __future__ import annotations
 
+from bindermerge.kinds import Kind
 from bindermerge.kinds.environment.merge import merge
 from bindermerge.kinds.environment.model import (
     ALT_FILE,
@@ -70,11 +71,8 @@ __all__ = [
     "compose",
     "merge",
     "parse",
-    "recognise",
     "render",
 ]
 
 
-def recognise(relpath: str) -> bool:
-    """environment.yml and environment.yaml at the top of a binder directory."""
-    return relpath in (FILE, ALT_FILE)
+KIND = Kind(NAME, parse, merge, render)
