@@ -185,10 +185,11 @@ def _swap_in(new: Path, directory: Path) -> None:
 def _rename_exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step with Linux's renameat2(RENAME_EXCHANGE); False elsewhere."""
     import ctypes  # lazily: only a rewrite of an existing directory needs it
-    import ctypes.util
 
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # The process's own symbols include libc's: no ctypes.util.find_library, which runs
+        # ldconfig in a subprocess (several ms on every rewrite).
+        libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
