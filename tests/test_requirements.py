@@ -184,7 +184,26 @@ def test_continuations_comments_and_hashes(make_source):
         "a", {"requirements.txt": "# top\nrequests>=2 \\\n    --hash=sha256:abc  # pinned\n"}
     )
     result = merge([a])
-    assert lines(result) == ["requests>=2 --hash=sha256:abc  # from a"]
+    assert lines(result) == ["requests>=2 --hash=sha256:abc  # from a; pinned"]
+
+
+def test_comments_are_kept_beside_the_provenance(make_source):
+    a = make_source(
+        "a",
+        {
+            "requirements.txt": "# header of the file\n\n# pandas 2 broke the reports\n"
+            "pandas<2  # pinned for reports\nnumpy\n"
+        },
+    )
+    b = make_source("b", {"requirements.txt": "pandas>=1.5  # b needs 1.5\n# dangling\n"})
+    text = merge([a, b]).file("requirements.txt").content.decode()
+    body = text.split("\n")[2:]
+    assert body == [
+        "# pandas 2 broke the reports",
+        "pandas>=1.5,<2  # from a, b; pinned for reports; b needs 1.5",
+        "numpy  # from a",
+        "",
+    ]
 
 
 @pytest.mark.parametrize("line", ["numpy>=>1", "--no-such-option", "[extra]"])

@@ -38,6 +38,8 @@ class AptPackage:
     token: str
     pin: str | None  # "=version" or "/release"
     origin: Origin
+    comment: str | None = None  # written after the package's line
+    leading: tuple[str, ...] = ()  # full-line comments directly above it
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,16 @@ class AptFragment:
 
 def parse(file: SourceFile, view: object) -> AptFragment:
     packages: list[AptPackage] = []
+    above: list[str] = []
     for number, raw in enumerate(file.text().split("\n"), start=1):
-        line = raw.partition("#")[0].strip()
+        line, hash_, after = raw.partition("#")
+        line = line.strip()
         if not line:
+            # A comment line stays with the package below it; a blank line ends the note.
+            above = [*above, after.strip()] if hash_ else []
             continue
+        comment = after.strip() or None if hash_ else None
+        leading, above = tuple(above), []
         origin = file.origin.at(number, line)
         if not APT_LINE_RE.match(line):
             raise ParseError(
@@ -73,7 +81,10 @@ def parse(file: SourceFile, view: object) -> AptFragment:
                 else (f"/{m['release']}" if m["release"] else None)
             )
             key = m["name"] + (m["arch"] or "")
-            packages.append(AptPackage(key, token, pin, file.origin.at(number, token)))
+            packages.append(
+                AptPackage(key, token, pin, file.origin.at(number, token), comment, leading)
+            )
+            leading = ()  # the lines above belong to the line's first package
     return AptFragment(file.origin, tuple(packages))
 
 
@@ -82,14 +93,23 @@ class MergedApt:
     """Packages in first-seen order, each with every origin that asked for it."""
 
     entries: tuple[tuple[AptPackage, tuple[Origin, ...]], ...]
+    # package key -> (comments after its lines, comment lines above them), from every source
+    notes: tuple[tuple[str, tuple[tuple[str, ...], tuple[str, ...]]], ...] = ()
 
 
 def merge(fragments: Sequence[AptFragment], ctx: MergeContext) -> MergedApt:
     chosen: dict[str, AptPackage] = {}
     origins: dict[str, list[Origin]] = {}
     pinned_by: dict[str, list[AptPackage]] = {}
+    trailing: dict[str, list[str]] = {}
+    above: dict[str, list[str]] = {}
     for frag in fragments:
         for pkg in frag.packages:
+            if pkg.comment and pkg.comment not in trailing.setdefault(pkg.key, []):
+                trailing[pkg.key].append(pkg.comment)
+            for note in pkg.leading:
+                if note not in above.setdefault(pkg.key, []):
+                    above[pkg.key].append(note)
             if pkg.key not in chosen:
                 chosen[pkg.key] = pkg
                 origins[pkg.key] = []
@@ -106,14 +126,22 @@ def merge(fragments: Sequence[AptFragment], ctx: MergeContext) -> MergedApt:
         sides = [p.origin for p in pins]
         keep = ctx.conflict(NAME, FILE, key, sides, "pinned to different versions")
         chosen[key] = pins[keep]
-    return MergedApt(tuple((chosen[k], tuple(origins[k])) for k in chosen))
+    notes = tuple(
+        (k, (tuple(trailing.get(k, ())), tuple(above.get(k, ()))))
+        for k in chosen
+        if trailing.get(k) or above.get(k)
+    )
+    return MergedApt(tuple((chosen[k], tuple(origins[k])) for k in chosen), notes)
 
 
 def render(merged: MergedApt, ctx: MergeContext) -> list[OutputFile]:
-    lines = [
-        f"{pkg.token}  # from {', '.join(o.source for o in origins)}"
-        for pkg, origins in merged.entries
-    ]
+    notes = dict(merged.notes)
+    lines: list[str] = []
+    for pkg, origins in merged.entries:
+        trailing, above = notes.get(pkg.key, ((), ()))
+        lines += [f"# {note}" if note else "#" for note in above]
+        note = "".join(f"; {' '.join(t.split())}" for t in trailing)
+        lines.append(f"{pkg.token}  # from {', '.join(o.source for o in origins)}{note}")
     return [ctx.text_file(FILE, "\n".join(lines))]
 
 

@@ -90,6 +90,14 @@ class PipOption:
 
 
 @dataclass(frozen=True)
+class LineComment:
+    """The comments a person wrote at one requirement line: after it, and just above it."""
+
+    trailing: str | None
+    leading: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PipFragment:
     """Everything one source's requirement lines ask for."""
 
@@ -97,6 +105,39 @@ class PipFragment:
     requirements: tuple[PipRequirement, ...] = ()
     options: tuple[PipOption, ...] = ()
     local_paths: tuple[Origin, ...] = ()  # `-e .`, ./pkg: they point into the source's repo
+    # (source, file, line) of a requirement or option line -> what was written beside it
+    comments: tuple[tuple[tuple[str, str, int], LineComment], ...] = ()
+
+
+def line_comments(text: str) -> dict[int, LineComment]:
+    """The comments of each logical line, by its first line number.
+
+    A comment after the line's text (``numpy<2  # numba needs it``) and the full-line comments
+    directly above it (no blank line between) belong to it: they say why a pin is there.
+    """
+    out: dict[int, LineComment] = {}
+    above: list[str] = []
+    start: int | None = None
+    trailing: str | None = None
+    for number, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.strip()
+        if start is None and stripped.startswith("#"):
+            above.append(stripped[1:].strip())
+            continue
+        if not stripped:
+            above = []
+            continue
+        if start is None:
+            start = number
+        m = _COMMENT.search(raw)
+        if m and raw[: m.start()].strip():
+            trailing = raw[m.start() :].strip()[1:].strip() or trailing
+        if _COMMENT.sub("", raw).endswith("\\"):
+            continue
+        if trailing or above:
+            out[start] = LineComment(trailing, tuple(above))
+        above, start, trailing = [], None, None
+    return out
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:
@@ -127,9 +168,13 @@ class _Parser:
         self.requirements: list[PipRequirement] = []
         self.options: list[PipOption] = []
         self.local_paths: list[Origin] = []
+        self.comments: dict[tuple[str, str, int], LineComment] = {}
 
     def parse_file(self, file: SourceFile, *, constraint: bool, stack: tuple[str, ...]) -> None:
-        for number, line in logical_lines(file.text()):
+        text = file.text()
+        for number, comment in line_comments(text).items():
+            self.comments[(file.origin.source, file.origin.file, number)] = comment
+        for number, line in logical_lines(text):
             self.parse_line(
                 line,
                 file.origin.at(number, line),
@@ -257,7 +302,11 @@ class _Parser:
 
     def fragment(self, origin: Origin) -> PipFragment:
         return PipFragment(
-            origin, tuple(self.requirements), tuple(self.options), tuple(self.local_paths)
+            origin,
+            tuple(self.requirements),
+            tuple(self.options),
+            tuple(self.local_paths),
+            tuple(self.comments.items()),
         )
 
 
@@ -325,6 +374,15 @@ class MergedPip:
     options: list[tuple[str, list[Origin]]] = field(default_factory=list)
     requirements: list[MergedRequirement] = field(default_factory=list)
     constraints: list[MergedRequirement] = field(default_factory=list)
+    comments: dict[tuple[str, str, int], LineComment] = field(default_factory=dict)
+
+    def comment_of(self, origins: Sequence[Origin]) -> LineComment:
+        """The comments every origin's line carried, de-duplicated, in source order."""
+        found = [self.comments.get((o.source, o.file, o.line or 0)) for o in origins]
+        notes = [c for c in found if c is not None]
+        trailing = "; ".join(dict.fromkeys(c.trailing for c in notes if c.trailing)) or None
+        leading = tuple(dict.fromkeys(line for c in notes for line in c.leading))
+        return LineComment(trailing, leading)
 
 
 def merge_fragments(
@@ -337,6 +395,7 @@ def merge_fragments(
     """
     merged = MergedPip()
     for frag in fragments:
+        merged.comments.update(frag.comments)
         for o in frag.local_paths:
             ctx.warn(
                 "pip-local-path",
@@ -560,12 +619,24 @@ def _check_constraints(
 def render_lines(merged: MergedPip, *, with_sources: bool = True) -> list[str]:
     """Requirement-file lines for a merged set (constraints are rendered separately)."""
 
-    def tail(origins: Sequence[Origin]) -> str:
-        if not with_sources:
-            return ""
-        names = list(dict.fromkeys(o.source for o in origins))
-        return f"  # from {', '.join(names)}"
+    lines: list[str] = []
 
-    lines = [f"{text}{tail(origins)}" for text, origins in merged.options]
-    lines += [f"{r.text}{tail(r.origins)}" for r in merged.requirements]
+    def add(text: str, origins: Sequence[Origin]) -> None:
+        if not with_sources:
+            lines.append(text)
+            return
+        comment = merged.comment_of(origins)
+        lines.extend(f"# {c}" if c else "#" for c in comment.leading)
+        names = ", ".join(dict.fromkeys(o.source for o in origins))
+        note = f"; {_one_line(comment.trailing)}" if comment.trailing else ""
+        lines.append(f"{text}  # from {names}{note}")
+
+    for text, origins in merged.options:
+        add(text, origins)
+    for r in merged.requirements:
+        add(r.text, r.origins)
     return lines
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
