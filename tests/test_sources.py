@@ -81,8 +81,12 @@ def test_verbatim_buildpacks_cannot_be_merged(make_source, name):
 
 
 def test_unique_names():
-    assert unique_names(["a/binder", "b/binder", "c"]) == ["a/binder", "b/binder", "c"]
+    # a binder folder is named after its repository
+    assert unique_names(["a/binder", "b/.binder", "c"]) == ["a", "b", "c"]
+    assert unique_names(["p/db/binder", "q/db"]) == ["p/db", "q/db"]
     assert unique_names(["x", "x"]) == ["x#1", "x#2"]
+    # Unicode letters survive, composed (NFC) whatever the file system handed over
+    assert unique_names(["donne\u0301es", "données-2"]) == ["données", "données-2"]
 
 
 def test_load_sources_needs_one():

@@ -23,9 +23,7 @@ def open_source(spec: str, *, name: str | None = None) -> Source:
     A local directory uses ``.binder/`` or ``binder/`` inside it (repo2docker's order) or else
     itself. Raises :class:`~bindermerge.errors.SourceError` when it cannot be opened.
     """
-    import os
-
-    return open_local(spec, printable(name or os.path.basename(os.path.abspath(spec))))
+    return open_local(spec, printable(name or unique_names([spec])[0]))
 
 
 def open_sources(specs: Sequence[str]) -> list[Source]:
