@@ -11,6 +11,7 @@ from typing import Literal
 
 OnConflict = Literal["fail", "first", "last"]
 ON_CONFLICT_CHOICES: tuple[OnConflict, ...] = ("fail", "first", "last")
+Level = Literal["warning", "info"]
 
 
 @dataclass(frozen=True, order=True)
@@ -96,11 +97,20 @@ class MergeWarning:
     """Something the user should know that does not stop the merge.
 
     ``code`` is a stable identifier (``apt-duplicate-pin``) that tests and tools can match on.
+    ``level`` is ``"warning"`` (something may not be what the user meant; ``--strict`` fails
+    on it) or ``"info"`` (bindermerge did what repo2docker did, and says so: printed as a
+    note, never a failure).
     """
 
     code: str
     message: str
     origins: tuple[Origin, ...] = field(default=())
+    level: Level = "warning"
+
+    @property
+    def is_info(self) -> bool:
+        """True for an info-level finding, which ``--strict`` does not count."""
+        return self.level == "info"
 
     def text(self) -> str:
         where = ", ".join(o.where() for o in self.origins)
@@ -109,6 +119,7 @@ class MergeWarning:
     def to_json(self) -> dict[str, object]:
         return {
             "code": self.code,
+            "level": self.level,
             "message": self.message,
             "origins": [o.to_json() for o in self.origins],
         }

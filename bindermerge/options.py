@@ -106,6 +106,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("fold", True, "bool", ("--no-fold",), scope="merge", config_key="fold", negate=True,
            help="Keep requirements.txt/runtime.txt beside environment.yml "
            "(repo2docker ignores them)."),
+    Option("fold_ignored", False, "bool", ("--fold-ignored",), scope="merge",
+           config_key="fold-ignored",
+           help="Also fold the requirements.txt/runtime.txt that repo2docker ignored next to "
+           "their own source's environment.yml."),
     # -- what --lock writes (digested when locking)
     Option("lock", False, "bool", ("--lock",), scope="lock", config_key="lock",
            help="Solve the merged environment and pin it "
@@ -155,6 +159,7 @@ class MergeOptions:
     on_conflict: str
     name: str | None
     fold: bool
+    fold_ignored: bool
     lock: bool
     platforms: tuple[str, ...]
     lock_backend: str

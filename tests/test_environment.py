@@ -18,6 +18,7 @@ from bindermerge import __version__
 from bindermerge.errors import InputError
 from bindermerge.kinds import environment as env
 from bindermerge.model import Origin
+from bindermerge.options import MergeOptions
 from bindermerge.pipeline import merge
 from bindermerge.repo2docker.constants import DEFAULT_PYTHON, MAJOR_PYTHONS, PYTHON_PIN_RE
 from bindermerge.repo2docker.python import conda_python_pin
@@ -28,14 +29,19 @@ GOLDEN = Path(__file__).parent / "golden" / "environment"
 OWN_FILES = (env.FILE, env.CONSTRAINTS, env.UNFOLDED_CONSTRAINTS)
 
 # case -> (sources in merge order, merge options, the Python version repo2docker must pick)
-CASES: dict[str, tuple[list[str], dict[str, str], str]] = {
+CASES: dict[str, tuple[list[str], dict[str, object], str]] = {
     "analysis": (["binder_db", "binder_ml", "binder_dash"], {}, "3.11"),
     # unknown keys carried with their comments; values YAML 1.1 readers would misread
     "carried": (["one", "two"], {}, "3.12"),
     "channels": (["lab", "bio", "legacy"], {}, "3.12"),
-    "constraints": (["api", "web"], {}, "3.10"),
+    # api's requirements.txt (with its -c constraints.txt) sits beside its own environment.yml,
+    # where repo2docker ignored it: folded only on request
+    "constraints": (["api", "web"], {"fold_ignored": True}, "3.10"),
     "pinned": (["frozen", "extra"], {}, "3.9"),
     "conflicts": (["course2021", "course2024"], {"on_conflict": "last"}, "3.11"),
+    # stale: a python-2.7 runtime.txt and a requirements.txt repeating conda's packages beside
+    # its own environment.yml; repo2docker ignored both, and so does the merge
+    "stale": (["course", "tools"], {}, "3.11"),
 }
 
 
@@ -52,12 +58,12 @@ def env_text(result) -> str:
 def merge_case(case: str, monkeypatch: pytest.MonkeyPatch):
     sources, options, _ = CASES[case]
     monkeypatch.chdir(FIXTURES / case)  # relative paths: stable messages in the report
-    return merge(sources, **options)  # type: ignore[arg-type]
+    return merge(sources, MergeOptions(**options))
 
 
 def report(result) -> str:
     lines = [f"conflict: {c.message()}" for c in result.conflicts]
-    lines += [f"warning [{w.code}]: {w.text()}" for w in result.warnings]
+    lines += [f"{w.level} [{w.code}]: {w.text()}" for w in result.warnings]
     return "\n".join(lines) + "\n"
 
 
@@ -331,12 +337,19 @@ def test_constraints_go_to_constraints_txt(monkeypatch):
     assert b"anyio<5" in result.file("constraints.txt").content
 
 
-def test_no_fold_keeps_files_apart_with_warnings(make_source):
+def test_no_fold_keeps_files_apart_with_one_warning(make_source):
     a = make_source("a", {"environment.yml": "dependencies:\n  - numpy\n"})
     b = make_source("b", {"requirements.txt": "requests\n", "runtime.txt": "python-3.12\n"})
-    result = merge([a, b], fold=False)
+    c = make_source("c", {"requirements.txt": "rich\n"})
+    result = merge([a, b, c], fold=False)
     assert {"environment.yml", "requirements.txt", "runtime.txt"} <= {f.path for f in result.files}
-    assert [w.code for w in result.warnings].count("environment-not-folded") == 2
+    (w,) = [w for w in result.warnings if w.code == "environment-not-folded"]
+    assert [(o.source, o.file) for o in w.origins] == [
+        ("b", "requirements.txt"),
+        ("c", "requirements.txt"),
+        ("b", "runtime.txt"),
+    ]
+    assert "requirements.txt and runtime.txt" in w.message and w.level == "warning"
     assert load(env_text(result))["dependencies"] == ["numpy"]
 
 

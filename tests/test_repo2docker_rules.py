@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from helpers.environments import SEPARATE_KERNEL, installs_into
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -355,6 +356,8 @@ def assert_agrees(tree: Mapping[str, str | None], where: Path) -> Explanation:
         assert exp.python_version is None, context
     else:
         assert (exp.python_version or DEFAULT_PYTHON) == real["python_version"], context
+    assert dict(exp.environments) == installs_into(real["dockerfile"], where), context
+    assert exp.separate_kernel == (SEPARATE_KERNEL in real["dockerfile"]), context
     return exp
 
 
@@ -421,6 +424,9 @@ def test_table_uses_only_defined_words() -> None:
             assert read.when in table.CONDITIONS and set(read.names) <= names, read
             assert read.check is None or read.check in checks.FILE_CHECKS, read
         assert set(rule.checks) <= set(checks.BUILD_CHECKS), rule.name
+        for read in rule.reads:
+            # only a buildpack with a conda Python has environments to install into
+            assert read.into is None or rule.has_conda_python, (rule.name, read)
         # a conda Python is always checked against the base environments repo2docker has
         assert ("python-version" in rule.checks) == rule.has_conda_python, rule.name
         assert all("{path}" in note.text for note in rule.notes), rule.name
@@ -429,6 +435,80 @@ def test_table_uses_only_defined_words() -> None:
     for name, bp in table.IGNORED_BECAUSE:
         assert name in names | {"*"} and bp in bp_names, (name, bp)
     assert set(table.IGNORED_AT_ROOT) <= names | {"*"}
+    assert all(read.into is None for read in table.EVERY_BUILDPACK_READS)
+    assert set(table.INSTALLED_INTO) == {(i, legacy) for i in ("kernel", "server")
+                                         for legacy in (False, True)}  # fmt: skip
+    assert set(table.INSTALLED_INTO.values()) == set(table.ENVIRONMENTS)
+
+
+# --- where each file's packages go ----------------------------------------------------------------
+
+# (id, files, {path: environment}, separate kernel)
+ENVIRONMENT_CASES = [
+    ("conda", f(env_yml=None, requirements=None), {B + "environment.yml": "notebook"}, False),
+    ("conda-legacy", f(env_yml="dependencies:\n  - python=3.6\n", requirements3=None),
+     {B + "environment.yml": "kernel"}, True),
+    ("conda-python-2", f(env_yml="dependencies:\n  - python=2\n"),
+     {B + "environment.yml": "kernel"}, True),
+    ("python-legacy", f(runtime="python-2.7", requirements=None, requirements3=None),
+     {B + "requirements.txt": "kernel", B + "requirements3.txt": "server"}, True),
+    ("python-3.7-is-not-legacy", f(runtime="python-3.7", requirements=None),
+     {B + "requirements.txt": "notebook"}, False),
+    ("r-takes-python-from-runtime",
+     f(runtime="r-2023-01-01", env_yml="dependencies:\n  - python=3.6\n", requirements=None),
+     {B + "environment.yml": "notebook", B + "requirements.txt": "notebook"}, False),
+    ("julia-legacy", f(project_toml=None, runtime="python-2.7", env_yml=ENV_NOPIN),
+     {B + "environment.yml": "kernel"}, True),
+    ("pipfile-legacy", f(pipfile='[requires]\npython_version = "2.7"\n', requirements3=None),
+     {B + "Pipfile": "kernel", B + "requirements3.txt": "server"}, True),
+    ("pipfile-lock-installs", f(pipfile=None, pipfile_lock=None), {B + "Pipfile.lock": "notebook"},
+     False),
+    ("root-package-legacy", f("root", setup_py=None, runtime="python-3.6"),
+     {"setup.py": "kernel"}, True),
+    ("pyproject-requires-python-installs-nothing", f("root", pyproject=PYPROJECTS[2]), {}, False),
+    ("nix-has-no-conda-environment", f(default_nix=None, requirements=None), {}, False),
+]  # fmt: skip
+ENVIRONMENT_IDS = [c[0] for c in ENVIRONMENT_CASES]
+
+
+@pytest.mark.parametrize("case", ENVIRONMENT_CASES, ids=ENVIRONMENT_IDS)
+def test_where_packages_go(case: tuple) -> None:
+    _, tree, environments, separate = case
+    exp = explain(tree)
+    assert exp.error is None, exp.render_text()
+    assert dict(exp.environments) == environments
+    assert exp.separate_kernel == separate
+
+
+@pytest.mark.repo2docker
+@pytest.mark.parametrize("case", ENVIRONMENT_CASES, ids=ENVIRONMENT_IDS)
+def test_where_packages_go_agrees_with_repo2docker(case: tuple, tmp_path: Path) -> None:
+    assert_agrees(case[1], tmp_path)
+
+
+def test_explain_says_where_packages_go_in_text_and_json() -> None:
+    legacy = explain(f(env_yml="dependencies:\n  - python=3.6\n"))
+    text = legacy.render_text()
+    assert "packages go to:\n  binder/environment.yml  the kernel's own environment" in text
+    assert "Python 3.6" in text and f"notebook server (Python {DEFAULT_PYTHON})" in text
+    data = json.loads(json.dumps(legacy.to_json()))
+    assert data["separate_kernel_environment"] is True
+    (used,) = data["used"]
+    assert used["environment"] == "kernel"
+    assert "does not see it" in used["environment_description"]
+    shared = explain(f(env_yml=None, apt=None)).to_json()
+    envs = {u["path"]: u["environment"] for u in shared["used"]}  # type: ignore[union-attr]
+    assert envs == {B + "environment.yml": "notebook", B + "apt.txt": None}
+    assert shared["separate_kernel_environment"] is False
+
+
+def test_explain_command_says_where_packages_go(cli, tmp_path: Path) -> None:
+    write(f(env_yml="dependencies:\n  - python=3.6\n", requirements=None), tmp_path)
+    run = cli("explain", tmp_path)
+    assert run.code == 0 and "packages go to:" in run.out and "kernel's own environment" in run.out
+    run = cli("explain", tmp_path, "--json")
+    used = {u["path"]: u["environment"] for u in json.loads(run.out)["used"]}
+    assert used == {B + "environment.yml": "kernel"}
 
 
 # --- what the libraries parse and the old home-made readers did not -------------------------------

@@ -98,7 +98,10 @@ class Reporter:
             else:
                 self._err(f"conflict: {c.message()}", "red")
         for w in result.warnings:
-            self._err(f"warning: {w.text()}", "yellow")
+            if w.is_info:  # what repo2docker did too, told once: no colour, no alarm
+                self._err(f"note: {w.text()}")
+            else:
+                self._err(f"warning: {w.text()}", "yellow")
 
     def diff(self, text: str) -> None:
         if self.as_json:

@@ -18,6 +18,7 @@ from bindermerge.repo2docker.checks import BUILD_CHECKS, FILE_CHECKS, check_lega
 from bindermerge.repo2docker.constants import (
     CONFIG_FILES,
     DEFAULT_PYTHON,
+    MAJOR_PYTHONS,
     REPO2DOCKER_VERSION,
     ROOT_ONLY_FILES,
     UNRECOGNISED,
@@ -34,9 +35,11 @@ from bindermerge.repo2docker.table import (
     BUILDPACKS,
     CONDITIONS,
     DEFAULT_BUILDPACK,
+    ENVIRONMENTS,
     EVERY_BUILDPACK_READS,
     IGNORED_AT_ROOT,
     IGNORED_BECAUSE,
+    INSTALLED_INTO,
     ROOT_ONLY_IN_BINDER_DIR,
     BuildpackRule,
 )
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from bindermerge.repo2docker.facts import FileContent
+    from bindermerge.repo2docker.table import Into
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,11 @@ class Explanation:
     is the X.Y the files ask for (None: repo2docker's default, :data:`DEFAULT_PYTHON`, or no
     conda Python at all, see ``has_conda_python``) and ``python_source`` the file it comes
     from; ``error`` is the failure repo2docker will report, if any; ``notes`` are facts worth
-    knowing that are not failures.
+    knowing that are not failures. ``environments`` says, for each used file that installs
+    Python packages, which environment they go to (a
+    :data:`~bindermerge.repo2docker.table.ENVIRONMENTS` key: ``"notebook"``, shared by the kernel
+    and the notebook server, or, below Python 3.7, ``"kernel"`` or ``"server"``, apart);
+    ``separate_kernel`` is True when the kernel has an environment of its own.
     """
 
     buildpack: str
@@ -73,9 +81,26 @@ class Explanation:
     used_for: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
     has_conda_python: bool = False
+    environments: tuple[tuple[str, str], ...] = ()
+    separate_kernel: bool = False
+
+    def environment_of(self, path: str) -> str | None:
+        """The environment a used file's packages go to (see ``environments``), or None."""
+        return dict(self.environments).get(path)
+
+    def describe_environment(self, environment: str) -> str:
+        """The sentence for an ``environments`` value, with this build's Python versions."""
+        return ENVIRONMENTS[environment].format(
+            python=self.python_version or DEFAULT_PYTHON, server=MAJOR_PYTHONS["3"]
+        )
 
     def to_json(self) -> dict[str, object]:
-        """A JSON-serialisable dict (``bindermerge explain --json``)."""
+        """A JSON-serialisable dict (``bindermerge explain --json``).
+
+        Each ``used`` entry has an ``environment`` (None for a file that installs no Python
+        package) and ``environment_description``.
+        """
+        envs = dict(self.environments)
         return {
             "repo2docker_version": REPO2DOCKER_VERSION,
             "buildpack": self.buildpack,
@@ -83,7 +108,18 @@ class Explanation:
             "binder_dir": self.binder_dir,
             "python_version": self.python_version,
             "python_source": self.python_source,
-            "used": [{"path": p, "purpose": why} for p, why in self.used_for],
+            "separate_kernel_environment": self.separate_kernel,
+            "used": [
+                {
+                    "path": p,
+                    "purpose": why,
+                    "environment": envs.get(p),
+                    "environment_description": (
+                        self.describe_environment(envs[p]) if p in envs else None
+                    ),
+                }
+                for p, why in self.used_for
+            ],
             "ignored": [{"path": p, "reason": why} for p, why in self.ignored],
             "error": self.error,
             "notes": list(self.notes),
@@ -107,6 +143,11 @@ class Explanation:
         if self.used_for:
             lines.append("used:")
             lines += [f"  {p:<{width}}  {why}" for p, why in self.used_for]
+        if self.environments:
+            lines.append("packages go to:")
+            lines += [
+                f"  {p:<{width}}  {self.describe_environment(env)}" for p, env in self.environments
+            ]
         if self.ignored:
             lines.append("ignored:")
             lines += [f"  {p:<{width}}  {why}" for p, why in self.ignored]
@@ -218,6 +259,7 @@ def _apply(rule: BuildpackRule, because: str, facts: Facts) -> Explanation:
         record(str(e))
 
     used: dict[str, str] = {}
+    into: dict[str, Into | None] = {}
     ignored: dict[str, str] = {}
     file_checks: dict[tuple[str, str], FileContent] = {}
     reads = rule.reads + (EVERY_BUILDPACK_READS if rule.every_buildpack_reads else ())
@@ -229,6 +271,7 @@ def _apply(rule: BuildpackRule, because: str, facts: Facts) -> Explanation:
             continue
         # setdefault: a row's own reads come before EVERY_BUILDPACK_READS and win
         used.setdefault(where + found[0], read.purpose)
+        into.setdefault(where + found[0], read.into)
         if read.check is not None:
             file_checks.setdefault((read.check, where + found[0]), present[found[0]])
         for shadowed in found[1:]:
@@ -268,6 +311,13 @@ def _apply(rule: BuildpackRule, because: str, facts: Facts) -> Explanation:
             elif name in UNRECOGNISED:
                 ignored[name] = UNRECOGNISED[name]
 
+    # KERNEL_PYTHON_PREFIX is a prefix of its own only below the cut-off (the table's words).
+    legacy = rule.has_conda_python and holds("legacy-python", facts)
+    environments = tuple(
+        (path, INSTALLED_INTO[(target, legacy)])
+        for path, target in sorted(into.items())
+        if target is not None
+    )
     ok = error is None
     return Explanation(
         buildpack=rule.name,
@@ -281,6 +331,8 @@ def _apply(rule: BuildpackRule, because: str, facts: Facts) -> Explanation:
         used_for=tuple(sorted(used.items())),
         notes=tuple(facts.notes),
         has_conda_python=rule.has_conda_python,
+        environments=environments if ok else (),
+        separate_kernel=legacy and ok,
     )
 
 

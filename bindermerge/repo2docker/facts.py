@@ -426,6 +426,7 @@ CONDITION_HOLDS: Mapping[str, Callable[[Facts], bool]] = {
     "runtime-other": Facts.runtime_names_other,
     "root-package": lambda f: f.is_root_package() is True,
     "legacy-python": lambda f: f.python is not None and f.python < LEGACY_KERNEL_BELOW,
+    "no-pipfile-lock": lambda f: PIPFILE_LOCK not in f.config,
     "pyproject-read": _pyproject_read,
 }
 

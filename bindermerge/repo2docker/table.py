@@ -10,6 +10,8 @@ repo2docker spreads this knowledge over an ordered list in ``app.py`` and an inh
   checks that make its build fail, and the notes worth showing;
 * :data:`EVERY_BUILDPACK_READS` -- ``apt.txt``, ``postBuild``, ``start`` and the build-context
   ignore files, read by every buildpack except Dockerfile;
+* :data:`INSTALLED_INTO` and :data:`ENVIRONMENTS` -- which environment the packages of a file
+  that installs Python packages (``Read.into``) go to, by the Python version built;
 * :data:`IGNORED_BECAUSE`, :data:`IGNORED_AT_ROOT`, :data:`ROOT_ONLY_IN_BINDER_DIR` -- the reason
   shown for a present file that is not read;
 * :data:`CONDITIONS` and :data:`CHECK_NAMES` -- the words the table is written in.
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
 
     Where: TypeAlias = Literal["config", "root"]
     PythonFrom: TypeAlias = Literal["environment.yml", "runtime.txt", "Pipfile"]
+    Into: TypeAlias = Literal["kernel", "server"]
 
 # Each condition is a name the table uses, with the sentence shown to people.
 # "file:NAME" (NAME is in the config directory) and "root:NAME" (NAME is at the root and there
@@ -71,6 +74,7 @@ CONDITIONS: Mapping[str, str] = {
     "root-package": "the root is a Python package (setup.py, or pyproject.toml with [project] "
     "and [build-system]) and there is no binder directory",
     "legacy-python": "the Python version is below 3.7 (separate kernel environment)",
+    "no-pipfile-lock": "there is no Pipfile.lock",
     "pyproject-read": "there is no binder directory and pip install . runs (the root is a package) "
     "or pyproject.toml declares requires-python, consulted unless runtime.txt names another "
     "language",
@@ -93,7 +97,11 @@ class Read:
 
     ``where`` is ``"config"`` (the binder directory, or the root without one) or ``"root"``
     (the repository root whatever the layout); ``when`` is a :data:`CONDITIONS` name;
-    ``check`` a :data:`CHECK_NAMES` name applied to the file read.
+    ``check`` a :data:`CHECK_NAMES` name applied to the file read. ``into`` says where the
+    Python packages the file installs go, as repo2docker's Dockerfile names the prefix:
+    ``"kernel"`` (``${KERNEL_PYTHON_PREFIX}``) or ``"server"`` (``${NB_PYTHON_PREFIX}``); None
+    for a file that installs no Python package. :data:`INSTALLED_INTO` turns it into an
+    environment.
     """
 
     names: tuple[str, ...]
@@ -101,6 +109,7 @@ class Read:
     when: str = "always"
     where: Where = "config"
     check: str | None = None
+    into: Into | None = None
 
 
 @dataclass(frozen=True)
@@ -160,15 +169,16 @@ EVERY_BUILDPACK_READS: tuple[Read, ...] = (
 PYTHON_FAMILY_READS: tuple[Read, ...] = (
     Read(
         ENVIRONMENT_FILES,
-        "mamba env update into the notebook environment; its python pin is NOT used "
-        "(the Python version comes from runtime.txt)",
+        "mamba env update; its python pin is NOT used (the Python version comes from runtime.txt)",
         check="environment-yml",
+        into="kernel",
     ),
-    Read((REQUIREMENTS_TXT,), "pip install -r into the kernel environment"),
+    Read((REQUIREMENTS_TXT,), "pip install -r", into="kernel"),
     Read(
         (REQUIREMENTS3_TXT,),
-        "pip install -r into the notebook server environment (legacy Python kernel)",
+        "pip install -r: the notebook server's packages, next to a legacy Python kernel",
         when="legacy-python",
+        into="server",
     ),
     Read((RUNTIME_TXT,), "Python version", when="runtime-python"),
     Read(
@@ -176,10 +186,21 @@ PYTHON_FAMILY_READS: tuple[Read, ...] = (
         "pip install . (the repository is a Python package)",
         when="no-binder-dir",
         where="root",
+        into="kernel",
+    ),
+    # Two rows for one file: the first whose condition holds gives the purpose shown. A
+    # package is pip-installed; a requires-python alone installs nothing.
+    Read(
+        (PYPROJECT_TOML,),
+        "pip install . (the repository is a Python package); requires-python replaces a "
+        "Python version it rejects",
+        when="root-package",
+        where="root",
+        into="kernel",
     ),
     Read(
         (PYPROJECT_TOML,),
-        "pip install . when it is a package; requires-python replaces a Python version it rejects",
+        "requires-python replaces a Python version it rejects",
         when="pyproject-read",
         where="root",
     ),
@@ -261,9 +282,9 @@ BUILDPACKS: tuple[BuildpackRule, ...] = (
         reads=(
             Read(
                 ENVIRONMENT_FILES,
-                "mamba env update into the notebook environment; its python pin chooses the "
-                "Python version",
+                "mamba env update; its python pin chooses the Python version",
                 check="environment-yml",
+                into="kernel",
             ),
         ),
         python_from="environment.yml",
@@ -274,19 +295,24 @@ BUILDPACKS: tuple[BuildpackRule, ...] = (
         picked_when=(f"file:{PIPFILE}", f"file:{PIPFILE_LOCK}"),
         unless=("runtime-other",),
         reads=(
+            # pipenv --system with ${KERNEL_PYTHON_PREFIX}/bin first on PATH
             Read(
                 (PIPFILE_LOCK,),
                 "pipenv install --ignore-pipfile --system --dev, run in the config directory",
+                into="kernel",
             ),
             Read(
                 (PIPFILE,),
-                "pipenv install --skip-lock when there is no Pipfile.lock; "
-                "[requires] python_version",
+                "pipenv install --skip-lock (there is no Pipfile.lock); [requires] python_version",
+                when="no-pipfile-lock",
+                into="kernel",
             ),
+            Read((PIPFILE,), "[requires] python_version, when Pipfile.lock has none"),
             Read(
                 (REQUIREMENTS3_TXT,),
-                "pip install -r into the notebook server environment (legacy Python kernel)",
+                "pip install -r: the notebook server's packages, next to a legacy Python kernel",
                 when="legacy-python",
+                into="server",
             ),
         ),
         python_from="Pipfile",
@@ -304,6 +330,28 @@ BUILDPACKS: tuple[BuildpackRule, ...] = (
 )
 # Repo2Docker.default_buildpack: used when no row is picked.
 DEFAULT_BUILDPACK = "PythonBuildPack"
+
+# Where the packages of a file with ``Read.into`` go: (into, the "legacy-python" condition) ->
+# an ENVIRONMENTS key. CondaBuildPack sets KERNEL_PYTHON_PREFIX to NB_PYTHON_PREFIX itself unless
+# the Python is older than LEGACY_KERNEL_BELOW (separate_kernel_env): then the kernel gets its
+# own environment (${CONDA_DIR}/envs/kernel) and the notebook server keeps Python
+# MAJOR_PYTHONS["3"] in NB_PYTHON_PREFIX, where it cannot import what the kernel's holds.
+INSTALLED_INTO: Mapping[tuple[Into, bool], str] = {
+    ("kernel", False): "notebook",
+    ("server", False): "notebook",
+    ("kernel", True): "kernel",
+    ("server", True): "server",
+}
+# What each environment is, shown by explain. Placeholders: {python} the Python built,
+# {server} the notebook server's Python.
+ENVIRONMENTS: Mapping[str, str] = {
+    "notebook": "the notebook environment (${{NB_PYTHON_PREFIX}}): the kernel and the notebook "
+    "server share it",
+    "kernel": "the kernel's own environment (${{KERNEL_PYTHON_PREFIX}}, Python {python}): the "
+    "notebook server (Python {server}) does not see it",
+    "server": "the notebook server's environment (${{NB_PYTHON_PREFIX}}, Python {server}): the "
+    "kernel (Python {python}) does not see it",
+}
 
 # Why a present file is not read: (file name, buildpack) -> reason; "*" matches any buildpack.
 # Placeholders: {bp} picked buildpack, {lang} runtime.txt's language, {dir} config directory.

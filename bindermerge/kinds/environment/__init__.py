@@ -2,7 +2,9 @@
 
 repo2docker reads one ``environment.yml`` (else ``environment.yaml``) and then ignores
 ``requirements.txt`` and ``runtime.txt``. So when any source has an environment file the
-output has exactly one ``environment.yml`` that carries everything:
+output has exactly one ``environment.yml`` that carries everything repo2docker used of each
+source alone (a requirements.txt or runtime.txt it ignored beside that source's own
+environment file stays out, with a note, unless ``--fold-ignored``):
 
 * ``dependencies``: one spec per conda package. Specs are parsed by rattler
   (:mod:`bindermerge.specs.conda`); the specs of one package are conjoined, and an empty
@@ -21,6 +23,9 @@ output has exactly one ``environment.yml`` that carries everything:
 * ``channels``: a union that keeps every source's own order (first-seen order where the
   sources say nothing); a pair ordered differently by two sources keeps the first's order
   with a warning. ``nodefaults`` wins over ``defaults``.
+* the kernel: below Python 3.7 repo2docker installs environment.yml into a kernel
+  environment of its own, away from the notebook server; another source's server extensions
+  going there is a conflict naming the Python pin and those packages.
 * ``variables``: union, one value per variable. ``name``: the first source's (or
   ``--name``). ``prefix``: dropped. Other keys: the first source's value, with a warning.
 
@@ -28,9 +33,13 @@ The rooms of the kind:
 
 * :mod:`.model`: the fragment of one source and the merged environment (dataclasses);
 * :mod:`.parse`: YAML nodes to a fragment, comments and line numbers, tags refused;
-* :mod:`.fold`: environment.yml over .yaml, requirements.txt and runtime.txt taken over;
+* :mod:`.alone`: what repo2docker did with each source alone (the repo2docker table's answer);
+* :mod:`.fold`: environment.yml over .yaml, the requirements.txt and runtime.txt it used taken
+  over;
 * :mod:`.channels`: the channel union and its order;
 * :mod:`.merge`: dependencies, the Python pin, the pip block, variables, carried keys;
+* :mod:`.kernel` and :mod:`.server`: a legacy Python's kernel environment, and the packages
+  that must sit beside the notebook server;
 * :mod:`.render`: the merged environment written through ruamel.yaml's emitter.
 
 ruamel.yaml and rattler are imported only when a file is parsed or rendered.

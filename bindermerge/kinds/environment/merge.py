@@ -1,5 +1,6 @@
 """Merging the sources' fragments: dependencies package by package, the Python pin, the pip
-block, variables and the keys bindermerge carries without merging.
+block, variables and the keys bindermerge carries without merging; the Python checked for
+where it sends other sources' server extensions (:mod:`.kernel`).
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bindermerge.context import MergeContext
+from bindermerge.kinds.environment import kernel
 from bindermerge.kinds.environment.channels import merge_channels
 from bindermerge.kinds.environment.fold import chosen, fold
 from bindermerge.kinds.environment.model import (
@@ -31,7 +33,7 @@ def merge(fragments: Sequence[EnvFragment], ctx: MergeContext) -> MergedEnvironm
     """Merge every source's environment file, folding requirements.txt and runtime.txt."""
     order = {name: i for i, name in enumerate(ctx.source_names)}
     frags = chosen(fragments, ctx)
-    folded_reqs, python_runtimes = fold(ctx)
+    folded_reqs, python_runtimes, alone = fold(frags, ctx)
 
     merged = MergedEnvironment()
     merged.name = ctx.options.name or next((f.name[0] for f in frags if f.name), None)
@@ -62,13 +64,19 @@ def merge(fragments: Sequence[EnvFragment], ctx: MergeContext) -> MergedEnvironm
     if "requirements" not in ctx.consumed:
         merged.constraints_file = UNFOLDED_CONSTRAINTS
 
-    merged.dependencies = _merge_dependencies(frags, python_runtimes, order, ctx)
+    groups = _dependency_groups(frags, python_runtimes, order)
+    merged.dependencies = [_merge_group(key, deps, ctx) for key, deps in groups.items()]
+    merged.dependencies.sort(key=lambda d: d.name != "python")  # python first, the rest as seen
     if merged.pip is not None and all(d.name != "pip" for d in merged.dependencies):
         merged.dependencies.append(
             MergedDependency(
                 "pip", "pip", [], added="added by bindermerge: the pip: block needs it"
             )
         )
+    python_deps = groups.get("python", [])
+    lost = kernel.check(merged, python_deps, [p for _, _, p in pip_frags], alone, ctx)
+    if lost:
+        _drop_python_pins(merged, python_deps, lost, ctx)
     _warn_conda_and_pip(merged, [p for _, _, p in pip_frags], ctx)
     merged.variables = _merge_variables(frags, ctx)
     kept = _merge_others(frags, ctx)
@@ -77,12 +85,10 @@ def merge(fragments: Sequence[EnvFragment], ctx: MergeContext) -> MergedEnvironm
     return merged
 
 
-def _merge_dependencies(
-    frags: Sequence[EnvFragment],
-    python_runtimes: Sequence[Runtime],
-    order: dict[str, int],
-    ctx: MergeContext,
-) -> list[MergedDependency]:
+def _dependency_groups(
+    frags: Sequence[EnvFragment], python_runtimes: Sequence[Runtime], order: dict[str, int]
+) -> dict[str, list[Dependency]]:
+    """Every source's specs by package, in source order; a folded runtime.txt is a python spec."""
     groups: dict[str, list[Dependency]] = {}
     for f in frags:
         for dep in f.dependencies:
@@ -91,12 +97,29 @@ def _merge_dependencies(
         where = rt.origin.at(rt.origin.line or 1, rt.text)
         spec = conda_specs.parse_spec(f"python={rt.version}", where)
         groups.setdefault("python", []).append(Dependency(spec))
-    out: list[MergedDependency] = []
-    for key, deps in groups.items():
+    for deps in groups.values():
         deps.sort(key=lambda d: order.get(d.spec.origin.source, 0))  # stable: file order kept
-        out.append(_merge_group(key, deps, ctx))
-    out.sort(key=lambda d: d.name != "python")  # the python entry first, the rest as seen
-    return out
+    return groups
+
+
+def _drop_python_pins(
+    merged: MergedEnvironment,
+    python_deps: Sequence[Dependency],
+    lost: set[Origin],
+    ctx: MergeContext,
+) -> None:
+    """The python entry without the pins that lost a conflict (``--on-conflict first|last``).
+
+    Only specs that were part of the entry are merged again: they combined before, so any
+    subset of them combines without a new conflict.
+    """
+    at = next(i for i, d in enumerate(merged.dependencies) if d.name == "python")
+    kept = [d for d in python_deps if d.spec.origin in merged.dependencies[at].origins]
+    kept = [d for d in kept if d.spec.origin not in lost]
+    if kept:
+        merged.dependencies[at] = _merge_group("python", kept, ctx)
+    else:
+        del merged.dependencies[at]
 
 
 def _merge_group(key: str, deps: list[Dependency], ctx: MergeContext) -> MergedDependency:

@@ -60,11 +60,36 @@ class Carried:
 
 
 @dataclass(frozen=True)
+class SourceFiles:
+    """What repo2docker sees of one source built alone: the config files it looks for.
+
+    ``files`` holds (name relative to the source's config directory, content) pairs; the
+    content is kept only for the files whose content repo2docker's decisions depend on
+    (:data:`bindermerge.repo2docker.facts.READ_CONTENT`), else None. ``in_binder_dir`` says
+    whether they lie in a ``binder/`` (or ``.binder/``) directory or at the repository root.
+    :mod:`.alone` asks the repo2docker table about them.
+    """
+
+    files: tuple[tuple[str, bytes | None], ...]
+    in_binder_dir: bool
+
+    def mapping(self) -> dict[str, bytes | None]:
+        """The repository as :func:`bindermerge.repo2docker.explain.explain` takes it."""
+        if not self.in_binder_dir:
+            return dict(self.files)
+        out: dict[str, bytes | None] = {"binder/": None}
+        out.update({f"binder/{name}": content for name, content in self.files})
+        return out
+
+
+@dataclass(frozen=True)
 class EnvFragment:
     """Everything one source's environment file asks for.
 
     ``ignored`` marks an ``environment.yaml`` that repo2docker skips because the same
-    source has an ``environment.yml``; it is not parsed at all.
+    source has an ``environment.yml``; it is not parsed at all. ``alone`` is what repo2docker
+    sees of the whole source (None when the file was parsed without its source, as in some
+    tests: then the source counts as read the way the Python buildpack reads it).
     """
 
     origin: Origin
@@ -78,6 +103,7 @@ class EnvFragment:
     others: tuple[Carried, ...] = ()
     prefix: Origin | None = None
     ignored: bool = False
+    alone: SourceFiles | None = None
 
 
 # --------------------------------------------------------------------------- merged

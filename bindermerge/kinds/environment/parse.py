@@ -10,9 +10,11 @@ comments inside them; it runs only for a file that has such a key.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, cast
 
 from bindermerge.errors import InputError, ParseError
+from bindermerge.kinds.environment.alone import files_of
 from bindermerge.kinds.environment.model import (
     ALT_FILE,
     FILE,
@@ -86,6 +88,11 @@ def parse(file: SourceFile, view: SourceView | None) -> EnvFragment:
     """
     if file.name == ALT_FILE and view is not None and view.get(FILE) is not None:
         return EnvFragment(file.origin, ignored=True)
+    # What repo2docker sees of the whole source: which of its other files it used alone.
+    return replace(_parse(file, view), alone=files_of(file, view))
+
+
+def _parse(file: SourceFile, view: SourceView | None) -> EnvFragment:
     text = file.text()
     _reject_templates(text, file.origin)
     root = compose(text, file.origin)
