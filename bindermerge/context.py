@@ -82,6 +82,12 @@ class MergeContext:
         if w not in self.warnings:
             self.warnings.append(w)
 
+    def note(self, code: str, message: str, *origins: Origin) -> None:
+        """Record an info-level finding: printed as a note, not counted by ``--strict``."""
+        w = MergeWarning(code, message, tuple(origins), level="info")
+        if w not in self.warnings:
+            self.warnings.append(w)
+
     def header(self, comment: str = "#") -> str:
         """The lines every generated text file starts with, naming bindermerge and the sources."""
         return header(self.source_names, comment)

@@ -204,10 +204,6 @@ def test_the_command_line_prints_an_info_finding_as_a_note(make_source, cli, tmp
     assert run.code == 1 and "conflict on 'python'" in run.err  # python-2.7 is folded in now
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bindermerge/cli/main.py fails --strict on any finding; it must skip level 'info'",
-)
 def test_an_info_finding_does_not_fail_strict(make_source, cli, tmp_path):
     a, b = make_source("a", STALE), make_source("b", OTHER)
     run = cli(a, b, "-o", tmp_path / "out", "--strict")

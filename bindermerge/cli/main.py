@@ -107,7 +107,7 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
     rep.findings(result)
     if not result.ok:
         return rep.finish(result, EXIT_CONFLICT, "unresolved conflicts: nothing written")
-    if opts.strict and (result.warnings or result.conflicts):
+    if opts.strict and (any(not w.is_info for w in result.warnings) or result.conflicts):
         return rep.finish(result, EXIT_CONFLICT, "warnings under --strict: nothing written")
 
     if opts.check or opts.diff:

@@ -16,7 +16,7 @@ from bindermerge.context import MergeContext
 from bindermerge.kinds.environment.alone import Alone
 from bindermerge.kinds.environment.model import FILE, EnvFragment
 from bindermerge.kinds.runtime import Runtime
-from bindermerge.model import MergeWarning, Origin
+from bindermerge.model import Origin
 from bindermerge.repo2docker.constants import DEFAULT_PYTHON, REQUIREMENTS_TXT, RUNTIME_TXT
 from bindermerge.specs import pip
 
@@ -64,8 +64,7 @@ def fold(
     left_out = [f.origin for f in reqs if f not in folded_reqs]
     left_out += [r.origin for r in python_rt if r not in folded_rt]
     if left_out:
-        note(
-            ctx,
+        ctx.note(
             "environment-ignored-not-folded",
             f"not folded: repo2docker ignored these files next to their own source's {FILE}, "
             "so they stay out of the merged one (--fold-ignored folds them in)",
@@ -103,10 +102,3 @@ def _not_folded(reqs: Sequence[Origin], runtimes: Sequence[Origin], ctx: MergeCo
         *reqs,
         *runtimes,
     )
-
-
-def note(ctx: MergeContext, code: str, message: str, *origins: Origin) -> None:
-    """Record an info-level finding (printed as a note; ``--strict`` does not count it)."""
-    finding = MergeWarning(code, message, tuple(origins), level="info")
-    if finding not in ctx.warnings:
-        ctx.warnings.append(finding)
