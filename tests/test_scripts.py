@@ -225,9 +225,10 @@ def test_start_chain_passes_arguments_and_exported_variables(tmp_path, make_sour
     proc = run(repo, "binder/start", *SHOW, *ARGS)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == [ARGS, "from a", "from b"]
-    # a ran first, with b's start and the command as arguments; b saw a's variable.
-    assert (repo / "start.log").read_text() == f"a {1 + len(SHOW) + len(ARGS)}\nb from a\n"
-    static_checks(repo / "binder" / "start")
+    # a ran first (handing over to the hand-off, with its state and the command as
+    # arguments); b saw a's variable.
+    assert (repo / "start.log").read_text() == f"a {6 + len(SHOW) + len(ARGS)}\nb from a\n"
+    static_checks(repo / "binder" / "start", repo / "binder" / "_start-handoff")
 
 
 def test_python_start_joins_the_chain(tmp_path, make_source):
@@ -288,8 +289,9 @@ def test_hostile_source_names_inject_nothing(tmp_path, make_source):
         )
     repo, result = build_repo(tmp_path, srcs)
     post, start = repo / "binder" / "postBuild", repo / "binder" / "start"
-    static_checks(post, start)
-    for script in (post, start):
+    handoff = repo / "binder" / "_start-handoff"
+    static_checks(post, start, handoff)
+    for script in (post, start, handoff):
         for line in script.read_text().splitlines()[1:4]:
             assert line.startswith("#"), line  # the header stays a comment, newline or not
     proc = run(repo, "./binder/postBuild")
@@ -308,7 +310,7 @@ def test_hostile_source_names_inject_nothing(tmp_path, make_source):
 # --- golden files --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["postBuild", "start"])
+@pytest.mark.parametrize("name", ["postBuild", "start", "_start-handoff"])
 def test_generated_script_matches_golden(tmp_path, make_source, name):
     srcs = [
         make_source("binder_db", {"binder/postBuild": appender("db"), "binder/start": START_A}),
@@ -348,7 +350,8 @@ def lint(text: str) -> list[tuple[str, int | None]]:
         ('#!/bin/bash\nxvfb-run exec "$@" 2>&1 | tee "$HOME/x.log"\n', [("start-exec-hidden", 2)]),
         ('#!/bin/bash\nexec "$@" | tee log\n', [("start-exec-hidden", 2)]),
         ('#!/bin/bash\nif [ -n "$X" ]; then\n  exec "$@"\nfi\n', [("start-exec-not-last", 3)]),
-        ('#!/bin/bash\nexec "$@"\necho never\n', [("start-exec-not-last", 2)]),
+        # Nothing after an unconditional exec "$@" can run: not reported.
+        ('#!/bin/bash\nexec "$@"\necho never\n', []),
         (f"#!{PY}\nimport os, sys\nos.execvp(sys.argv[1], sys.argv[1:])\n", []),
         ("#!/usr/bin/env python3\nprint('hi')\n", [("start-no-exec", None)]),
         ("#!/usr/bin/env perl\nexec @ARGV;\n", []),
