@@ -101,8 +101,8 @@ def test_vcs_dirs_are_skipped(make_source):
 
 
 def test_file_names_that_are_not_utf8(make_source, tmp_path):
-    a = make_source("bytes", {"apt.txt": "git\n"})
-    (a / os.fsdecode(b"\xff.sql")).write_text("select 1;\n")
+    a = make_source("bytes", {"binder/apt.txt": "git\n"})
+    (a / "binder" / os.fsdecode(b"\xff.sql")).write_text("select 1;\n")
     out = tmp_path / "binder"
     result = merge([a])
     result.write(out)
@@ -115,3 +115,28 @@ def test_binder_dir_is_told_from_the_real_directory(make_source, monkeypatch):
     monkeypatch.chdir(repo / "binder")
     from_inside = merge(["."])
     assert [f.content for f in by_path.files] == [f.content for f in from_inside.files]
+
+
+@pytest.mark.parametrize(
+    "dockerfile,onbuild",
+    [
+        ("FROM pangeo/pangeo-notebook-onbuild:2024.01.01\n", True),
+        ("# just the base\nFROM pangeo/base-image:2023.05.18\n\n", True),
+        ("FROM --platform=linux/amd64 pangeo/ml-notebook-onbuild:latest\n", True),
+        ("FROM pangeo/pangeo-notebook:2024.01.01\nRUN pip install eofs\n", False),
+        ("FROM pangeo/base-notebook-onbuild:x AS build\nFROM scratch\n", False),
+        ("FROM python:3.11\n", False),
+    ],
+)
+def test_a_dockerfile_that_only_picks_an_onbuild_image_gets_its_own_advice(
+    make_source, dockerfile, onbuild
+):
+    from bindermerge.errors import RefusedFileError
+
+    src = make_source("p", {"binder/Dockerfile": dockerfile, "binder/environment.yml": "{}\n"})
+    with pytest.raises(RefusedFileError) as info:
+        merge([src])
+    message = str(info.value)
+    assert "\n" not in message
+    assert ("ONBUILD steps" in message) is onbuild
+    assert ("port its steps" in message) is not onbuild

@@ -52,7 +52,41 @@ REASONS = {
 
 
 def parse(file: SourceFile, view: object) -> NoReturn:
+    if file.name == DOCKERFILE:
+        image = _only_an_onbuild_base(file.text())
+        if image is not None:
+            raise RefusedFileError(_onbuild_reason(image), file.origin.at(1))
     raise RefusedFileError(REASONS[file.name], file.origin)
+
+
+def _only_an_onbuild_base(text: str) -> str | None:
+    """The image of a Dockerfile whose only instruction is ``FROM <...-onbuild image>``.
+
+    Such a Dockerfile (the pangeo ``-onbuild`` images, ``pangeo/base-image``) does nothing
+    itself: the base image's ONBUILD steps build this directory's apt.txt, environment.yml,
+    postBuild and start. It deserves its own advice, not "port its steps".
+    """
+    lines = [line.strip() for line in text.split("\n")]
+    code = [line for line in lines if line and not line.startswith("#")]
+    if len(code) != 1 or not code[0].upper().startswith("FROM "):
+        return None
+    words = [w for w in code[0].split()[1:] if not w.startswith("--")]
+    if len(words) != 1:  # FROM image AS name: a multi-stage build, not a bare base pick
+        return None
+    image = words[0]
+    name = image.rsplit("/", 1)[-1]
+    onbuild = "onbuild" in name.lower() or name.split(":", 1)[0] == "base-image"
+    return image if onbuild else None
+
+
+def _onbuild_reason(image: str) -> str:
+    return (
+        f"this Dockerfile only picks the base image {image}, whose ONBUILD steps build this "
+        "directory's apt.txt, environment.yml, postBuild and start; repo2docker would build the "
+        "Dockerfile and nothing else of a merge, so it cannot be merged: move it out of the "
+        "source, merge the rest, and add 'FROM " + image + "' to the merged directory yourself "
+        "if you want that image (its ONBUILD steps then read the merged files)"
+    )
 
 
 def merge(fragments: Sequence[object], ctx: MergeContext) -> None:  # pragma: no cover
