@@ -110,12 +110,6 @@ KNOWN: tuple[Known, ...] = (
     ),
     Known(
         "",
-        "with a Project.toml the Julia buildpack wins and never runs rstats' install.R; the merge "
-        "only warns (install-r-ignored) and exits 0",
-        _all("julia", "rstats"),
-    ),
-    Known(
-        "",
         "under the R or Julia buildpack repo2docker takes the Python version from runtime.txt "
         "only: the base environment is Python 3.10 and environment.yml's python=3.11 is left to "
         "'mamba env update' (a warning for R, nothing for Julia)",
@@ -123,7 +117,8 @@ KNOWN: tuple[Known, ...] = (
     ),
 )
 # Pairs whose merge is refused with a conflict (an accepted outcome): no later failure applies.
-CONFLICTING = ({"basebox", "legacy"}, {"legacy", "science"})
+# install.R ran for rstats alone; with a Project.toml the Julia buildpack never runs it.
+CONFLICTING = ({"basebox", "legacy"}, {"legacy", "science"}, {"julia", "rstats"})
 
 
 def _conflicts(combo: Combo) -> bool:

@@ -47,8 +47,12 @@ def test_julia_project_makes_repo2docker_skip_r(make_source):
     b = make_source(
         "b", {"binder/Project.toml": '[deps]\nExample = "7876af07-990d-54b4-ab0e-23690620f79a"\n'}
     )
-    (w,) = [w for w in merge([a, b]).warnings if w.code == "install-r-ignored"]
-    assert "Julia" in w.message
+    result = merge([a, b])
+    # install.R ran for a alone; merged, the Julia buildpack would never run it: a conflict
+    assert not result.ok
+    (c,) = result.conflicts
+    assert c.key == "buildpack" and {o.source for o in c.sides} == {"a", "b"}
+    assert "never runs install.R" in c.reason
 
 
 def test_quit_in_one_source_is_a_warning_with_its_line(make_source):
@@ -73,8 +77,9 @@ def test_reference_to_moved_file(make_source):
             "binder/runtime.txt": R_RUNTIME,
         },
     )
-    (w,) = [w for w in merge([a]).warnings if w.code == "script-moved-path"]
-    assert w.origins[0].line == 1 and "binder/a/packages.R" in w.message
+    result = merge([a])  # binder/packages.R is where install.R looks for it, merged too
+    assert not [w for w in result.warnings if w.code.startswith("script-")]
+    assert result.file("packages.R").content == b"1\n" == result.file("a/packages.R").content
 
 
 def test_hostile_names_stay_in_comments(make_source):

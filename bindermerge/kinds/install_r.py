@@ -17,6 +17,7 @@ from bindermerge.context import MergeContext, normalise_text
 from bindermerge.kinds import Kind, runtime
 from bindermerge.model import Origin, OutputFile
 from bindermerge.render.layout import source_folders
+from bindermerge.repo2docker.constants import JULIA_PROJECT_TOML, PROJECT_TOML
 from bindermerge.scripts.lint import moved_files, moved_references
 from bindermerge.sources.base import SourceFile
 from bindermerge.sources.names import printable
@@ -52,13 +53,23 @@ def merge(fragments: Sequence[InstallR], ctx: MergeContext) -> tuple[InstallR, .
             "'r-X.Y-YYYY-MM-DD') runtime.txt in one of the sources repo2docker silently ignores it",
             *origins,
         )
-    elif ctx.fragments_of(JULIA_KIND):
-        ctx.warn(
-            "install-r-ignored",
-            "a Julia Project.toml makes repo2docker use its Julia buildpack, which ignores "
-            "install.R and the R runtime",
-            *origins,
-        )
+    else:
+        # Alone, the R source's install.R ran; merged, a Julia project makes repo2docker pick
+        # its Julia buildpack, which never runs it: both cannot have what they had alone.
+        projects = [
+            o
+            for o in map(_origin, ctx.fragments_of(JULIA_KIND))
+            if o is not None and _is_project(o)
+        ]
+        if projects:
+            ctx.conflict(
+                NAME,
+                FILE,
+                "buildpack",
+                [*(o.at(None, FILE) for o in origins), *(o.at(None, o.file) for o in projects)],
+                "a Julia Project.toml makes repo2docker use its Julia buildpack, which never "
+                "runs install.R (it did run for its source alone, with an R runtime.txt)",
+            )
     folders = source_folders(ctx.source_names)
     for frag in fragments:
         for number, line in enumerate(frag.text.split("\n"), start=1):
@@ -86,6 +97,15 @@ def render(merged: Sequence[InstallR], ctx: MergeContext) -> list[OutputFile]:
         parts.append(f"\n# ---- install.R of {source} ----\n")
         parts.append(normalise_text(frag.text) or "# (empty)\n")
     return [OutputFile(FILE, "".join(parts).encode("utf-8"), 0o644)]
+
+
+def _origin(fragment: object) -> Origin | None:
+    origin = getattr(fragment, "origin", None)
+    return origin if isinstance(origin, Origin) else None
+
+
+def _is_project(origin: Origin) -> bool:
+    return origin.file in (PROJECT_TOML, JULIA_PROJECT_TOML)
 
 
 KIND = Kind(NAME, parse, merge, render)
