@@ -50,7 +50,14 @@ _NO_FOLDING = 2**31 - 1
 # comment they would end it early and the rest of the comment would be read as YAML.
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\x85\u2028\u2029", " "))
 # What YAML readers refuse anywhere in a stream, a comment included (both versions' set).
-_NOT_PRINTABLE = re.compile("[^\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Compiled on first need: the class is large enough to cost milliseconds at every start-up.
+_NOT_PRINTABLE_CLASS = "[^\t\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+
+
+@lru_cache(maxsize=1)
+def _not_printable() -> re.Pattern[str]:
+    return re.compile(_NOT_PRINTABLE_CLASS)
+
 
 # ruamel keeps the comments of a mapping entry in slot 2 (after the value) and those of a
 # sequence item in slot 0; slot 1 holds the comment lines above either.
@@ -84,7 +91,9 @@ def comment_text(text: str) -> str:
     """``text`` made safe inside a one-line comment: line breaks of any YAML version become
     spaces, characters no YAML reader accepts their ``\\xNN`` escape."""
     text = text.translate(_LINE_BREAKS)
-    return _NOT_PRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+    if text.isascii() and all(c == "\t" or " " <= c <= "~" for c in text):
+        return text  # the common case, decided without the large pattern
+    return _not_printable().sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def comment_after(container: Container, key: str | int, text: str) -> None:
