@@ -60,6 +60,12 @@ class Entry:
         return kind
 
 
+# bindermerge.scripts.placement.READS (not imported: the registry loads no kind's helpers).
+_PLACEMENT_READS = (
+    "postbuild", "start", "root_files", "auxiliary",
+    "apt", "environment", "requirements", "runtime", "install_r", "julia_project",
+)  # fmt: skip
+
 ENTRIES: tuple[Entry, ...] = (
     # Files that make a source impossible to merge: parsing them raises.
     Entry("refused", "refused",
@@ -69,16 +75,17 @@ ENTRIES: tuple[Entry, ...] = (
           consumes=("requirements", "runtime")),
     Entry("requirements", "requirements", files=(r2d.REQUIREMENTS_TXT,)),
     Entry("runtime", "runtime", files=(r2d.RUNTIME_TXT,)),
-    Entry("postbuild", "postbuild", files=(r2d.POSTBUILD,),
-          reads=("auxiliary", "root_files", "postbuild", "start")),
+    # postbuild, root_files and auxiliary place every source's files where its scripts look
+    # (scripts/placement.py): they read every kind that carries or merges a source's files.
+    Entry("postbuild", "postbuild", files=(r2d.POSTBUILD,), reads=_PLACEMENT_READS),
     Entry("start", "start", files=(r2d.START,),
           reads=("auxiliary", "root_files", "postbuild", "start")),
     Entry("install_r", "install_r", files=(r2d.INSTALL_R,),
           reads=("runtime", "julia_project", "auxiliary", "root_files", "postbuild", "start")),
     Entry("julia_project", "julia_project", files=(r2d.JULIA_PROJECT_TOML, r2d.PROJECT_TOML),
           patterns=(r2d.JULIA_MANIFEST_PATTERN,)),
-    Entry("root_files", "root_files", files=r2d.ROOT_ONLY_FILES),
-    Entry("auxiliary", "auxiliary", fallback=True),
+    Entry("root_files", "root_files", files=r2d.ROOT_ONLY_FILES, reads=_PLACEMENT_READS),
+    Entry("auxiliary", "auxiliary", fallback=True, reads=_PLACEMENT_READS),
 )  # fmt: skip
 
 BY_NAME: dict[str, Entry] = {e.name: e for e in ENTRIES}

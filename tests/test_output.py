@@ -14,13 +14,13 @@ from bindermerge.pipeline import merge
 
 
 def test_write_and_rewrite(make_source, tmp_path):
-    a = make_source("a", {"apt.txt": "git\n", "seed.sql": "select 1;\n"})
+    a = make_source("a", {"binder/apt.txt": "git\n", "binder/seed.sql": "select 1;\n"})
     out = tmp_path / "binder"
     merge([a]).write(out)
     manifest = json.loads((out / ".bindermerge.json").read_text())
     assert sorted(manifest["files"]) == ["a/seed.sql", "apt.txt"]
     assert manifest["generator"] == "bindermerge"
-    (a / "apt.txt").write_text("htop\n")
+    (a / "binder" / "apt.txt").write_text("htop\n")
     merge([a]).write(out)  # our own directory: replaced without --force
     assert "htop" in (out / "apt.txt").read_text()
     assert oct(out.stat().st_mode & 0o777) == "0o755"

@@ -391,14 +391,16 @@ def test_read_shebang(data, interpreter, family):
 # --- paths that move -----------------------------------------------------------------------------
 
 
-def test_reference_to_a_moved_file_is_a_warning_with_the_new_location(tmp_path, make_source):
+def test_references_to_moved_files_resolve(tmp_path, make_source):
+    # Each path resolves in the merged directory (copies where the scripts look), so nothing
+    # is left to warn about; tests/test_script_paths.py runs such scripts in a sandbox.
     post = (
         "#!/bin/bash\n"
         "# binder/conf.json in a comment is fine\n"
-        "cp binder/conf.json ~/.jupyter/\n"  # line 3: moves
-        'cp "$(dirname "$0")/conf.json" /tmp/\n'  # keeps working
-        "cat binder/requirements.txt\n"  # merged file, still at binder/
-        "cp -r ./binder/data ~/data\n"  # line 6: a moved directory
+        "cp binder/conf.json ~/.jupyter/\n"
+        'cp "$(dirname "$0")/conf.json" /tmp/\n'
+        "cat binder/requirements.txt\n"  # the merged file, only this source's requests
+        "cp -r ./binder/data ~/data\n"
     )
     src = make_source(
         "db",
@@ -410,21 +412,23 @@ def test_reference_to_a_moved_file_is_a_warning_with_the_new_location(tmp_path, 
         },
     )
     _, result = build_repo(tmp_path, [src])
-    moved = [w for w in result.warnings if w.code == "script-moved-path"]
-    assert [w.origins[0].line for w in moved] == [3, 6]
-    assert (
-        "binder/db/conf.json" in moved[0].message
-        and '"$(dirname "$0")/conf.json"' in moved[0].message
-    )
-    assert "binder/db/data" in moved[1].message
+    assert not result.warnings
+    assert result.file("conf.json").content == b"{}" == result.file("db/conf.json").content
+    assert result.file("data/a.csv").content == b"1\n"
 
 
 def test_bare_reference_in_a_source_without_binder_dir(tmp_path, make_source):
     start = '#!/bin/bash\nmongod --version $(cat .mongo_version)\nexec "$@"\n'
     src = make_source("mongo", {"start": start, ".mongo_version": "7.0\n"})
-    _, result = build_repo(tmp_path, [src])
-    (w,) = [w for w in result.warnings if w.code == "script-moved-path"]
-    assert w.origins[0].line == 2 and "binder/mongo/.mongo_version" in w.message
+    repo, result = build_repo(tmp_path, [src])
+    assert not result.warnings
+    # the generated postBuild puts it back at the repository root, where start reads it
+    assert (
+        "place mongo mongo/.mongo_version .mongo_version"
+        in result.file("postBuild").content.decode()
+    )
+    assert run(repo, "./binder/postBuild").returncode == 0
+    assert (repo / ".mongo_version").read_text() == "7.0\n"
 
 
 def test_command_words_are_not_paths(tmp_path, make_source):
@@ -436,12 +440,10 @@ def test_command_words_are_not_paths(tmp_path, make_source):
 
 
 def test_python_script_gets_python_advice(tmp_path, make_source):
-    post = "#!/usr/bin/env python3\nimport shutil\nshutil.copy('binder/conf.json', '/tmp')\n"
-    _, result = build_repo(
-        tmp_path, [make_source("py", {"binder/postBuild": post, "binder/conf.json": "{}"})]
-    )
-    (w,) = [w for w in result.warnings if w.code == "script-moved-path"]
-    assert "os.path.dirname(__file__)" in w.message
+    post = "#!/usr/bin/env python3\nimport shutil\nshutil.copy('.binder/conf.json', '/tmp')\n"
+    result = merge([make_source("py", {".binder/postBuild": post, ".binder/conf.json": "{}"})])
+    (c,) = result.conflicts  # .binder/ cannot exist beside the merged binder/
+    assert "os.path.join(os.path.dirname(__file__), 'conf.json')" in c.reason
 
 
 @pytest.mark.parametrize(

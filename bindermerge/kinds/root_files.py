@@ -79,6 +79,9 @@ def _requires_python(file: AuxFile) -> str | None:
 
 def merge(fragments: Sequence[AuxFile], ctx: MergeContext) -> list[AuxFile]:
     """Carry every file; warn where a root pyproject.toml's requires-python stops counting."""
+    from bindermerge.scripts import placement
+
+    placement.report(ctx, NAME)
     for f in fragments:
         if f.origin.file == PYPROJECT_TOML and not config_is_binder_dir(f.origin):
             spec = _requires_python(f)
@@ -95,7 +98,7 @@ def merge(fragments: Sequence[AuxFile], ctx: MergeContext) -> list[AuxFile]:
 
 def render(merged: Sequence[AuxFile], ctx: MergeContext) -> list[OutputFile]:
     """Into the source's folder, bytes and mode unchanged, exactly like auxiliary files."""
-    return auxiliary.render(merged, ctx)
+    return auxiliary.carry(merged, ctx)
 
 
 KIND = Kind(NAME, parse, merge, render)

@@ -1,4 +1,9 @@
-"""Where each source's own files go inside the output directory."""
+"""Where each source's own files go inside the output directory.
+
+Each source's binder directory goes to its own folder (:func:`source_folders`); the files of a
+source's repository root that its scripts use go to ``ROOT_FILES/<folder>/`` (the generated
+postBuild copies them to the repository root, see :mod:`bindermerge.scripts.placement`).
+"""
 
 from __future__ import annotations
 
@@ -17,8 +22,12 @@ RESERVED = frozenset(
         "environment.unlocked.yml",
         "conda-lock.yml",
         ".bindermerge.json",
+        "_start-handoff",  # kinds/start.py HANDOFF
     )
 )
+# The folder of the output holding each source's repository-root files. A source's folder can
+# never have this name: sanitise() drops leading dots.
+ROOT_FILES = ".bindermerge-root"
 
 
 def sanitise(name: str) -> str:

@@ -12,8 +12,9 @@ holds the logic both script kinds share:
   :func:`directory_change` tell the start kind how to order the starts and where each one
   leaves the working directory;
 * :func:`lint_postbuild` -- bash syntax in a script that ``/bin/sh`` (dash) will run;
-* :func:`moved_references` -- paths in a script that pointed at files the merge moves into the
-  source's folder (``binder/x.json`` becomes ``binder/<folder>/x.json``).
+* :func:`lint_each` -- runs a lint over each script and has the merge's paths reported: where
+  every path a script uses resolves merged is :mod:`bindermerge.scripts.placement`'s business
+  (read by :mod:`bindermerge.scripts.paths`).
 
 Findings are :class:`Finding` values; the kinds turn them into warnings.
 """
@@ -29,7 +30,6 @@ from typing import Literal
 
 from bindermerge.context import MergeContext
 from bindermerge.model import Origin
-from bindermerge.render.layout import source_folders
 from bindermerge.scripts.shell import CONDITIONAL, SUBSHELL, Command, commands
 from bindermerge.sources.base import SourceFile
 
@@ -544,69 +544,14 @@ def moved_references(
     folder: str,
     family: Family,
 ) -> list[Finding]:
-    """References in a script to files the merge moves into ``<output>/<folder>/``.
+    """Findings about paths in one script that the merge moves: none any more.
 
-    ``moved`` are the source's files (paths relative to its configuration directory) that end
-    up in its folder. Scripts run from the repository root, so ``binder/x.json`` (or
-    ``.binder/x.json``, ``$REPO_DIR/binder/x.json``) pointed at them; in a source without a
-    binder directory a bare ``x.json`` did. References through the script's own directory
-    (``$(dirname "$0")/x.json``) keep working and are not reported.
+    Every path a source's scripts use is now made to resolve in the merged build, and what
+    cannot be is a conflict naming the script's line, reported once for the whole merge by
+    :func:`bindermerge.scripts.placement.report` (install.R's paths included). Kept for the
+    kinds that still call it; it finds nothing.
     """
-    rels = _with_parent_dirs(moved)
-    if not rels:
-        return []
-    prefix = r"(?:\./|\$\{?(?:REPO_DIR|HOME)\}?/|~/)?"
-    tail = r"(?![\w/-])(?!\.\w)"
-    patterns = [
-        re.compile(rf"(?<![\w./$-]){prefix}(?P<dir>\.?binder)/(?P<rel>{_alternatives(rels)}){tail}")
-    ]
-    # A bare name is a path only when it looks like one (``x.json``, ``.mongo_version``,
-    # ``data/a.csv``): ``start`` or ``data`` alone are far more often words of a command.
-    bare = {r for r in rels if ("." in r or "/" in r) and r not in SCRIPT_NAMES}
-    if bare and not config_is_binder_dir(origin):
-        patterns.append(re.compile(rf"(?<![\w./$-]){prefix}(?P<rel>{_alternatives(bare)}){tail}"))
-    found: list[Finding] = []
-    for number, raw in enumerate(script_text.split("\n"), start=1):
-        if raw.lstrip().startswith("#"):
-            continue
-        for pattern in patterns:
-            m = pattern.search(raw)
-            if m is None:
-                continue
-            rel = m["rel"]
-            new = f"{OUTPUT_DIR_NAME}/{folder}/{rel}"
-            found.append(
-                Finding(
-                    "script-moved-path",
-                    f"refers to {m.group(0)}, which the merged directory holds at {new}; "
-                    f"{_advice(family, rel, new)}",
-                    origin.at(number, raw.strip()),
-                )
-            )
-            break
-    return found
-
-
-def _alternatives(names: Iterable[str]) -> str:
-    # Longest first, so that ``data/a.csv`` wins over ``data``.
-    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-
-
-def _with_parent_dirs(paths: Iterable[str]) -> set[str]:
-    out: set[str] = set()
-    for p in paths:
-        parts = p.split("/")
-        for i in range(1, len(parts) + 1):
-            out.add("/".join(parts[:i]))
-    return out
-
-
-def _advice(family: Family, rel: str, new: str) -> str:
-    if family == "shell":
-        return f'find it next to the script as "$(dirname "$0")/{rel}"'
-    if family == "python":
-        return f"find it next to the script as os.path.join(os.path.dirname(__file__), {rel!r})"
-    return f"refer to {new}"
+    return []
 
 
 def moved_files(fragments_by_kind: Mapping[str, Iterable[object]], source: str) -> set[str]:
@@ -629,23 +574,25 @@ CARRIED_KINDS = ("auxiliary", "root_files", "postbuild", "start")
 
 
 def lint_each(
-    fragments: Sequence[Script], ctx: MergeContext, lint: Callable[[Script], list[Finding]]
+    fragments: Sequence[Script],
+    ctx: MergeContext,
+    lint: Callable[[Script], list[Finding]],
+    kind: str | None = None,
 ) -> tuple[Script, ...]:
-    """Warn about each source's script (``lint``) and its references to files that move.
+    """Warn about each source's script (``lint``), and report the merge's path findings.
 
     postBuild and start merge the same way: nothing is combined, every script is kept in
-    source order; only what each one would break differs.
+    source order; only what each one would break differs. Whether each path the scripts use
+    resolves in the merged build is decided for all scripts at once
+    (:mod:`bindermerge.scripts.placement`); the calling kind (``kind``, else told from the
+    scripts' names) reports it when it is the kind that reports it.
     """
-    folders = source_folders(ctx.source_names)
+    from bindermerge.scripts import placement
+
     for script in fragments:
-        source = script.origin.source
-        findings = lint(script) + moved_references(
-            script.text(),
-            script.origin,
-            moved_files(ctx.fragments, source),
-            folders[source],
-            script.family,
-        )
-        for f in findings:
+        for f in lint(script):
             ctx.warn(f.code, f.message, f.origin)
+    if fragments:
+        name = posixpath.basename(fragments[0].origin.file)
+        placement.report(ctx, kind or {"postBuild": "postbuild"}.get(name, name))
     return tuple(fragments)

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from bindermerge.sources.base import SourceFile
 
 KIND = "local"
+# How a file of the repository root, outside the binder directory, is named among a source's
+# files: by its path relative to the binder directory. No kind recognises such a name.
+ROOT_PREFIX = "../"
 
 
 class LocalSource:
@@ -28,9 +31,14 @@ class LocalSource:
     ``root`` is the directory given on the command line; ``config_dir`` is ``.binder/`` or
     ``binder/`` inside it when present, else ``root`` itself. Files are read once, on first
     use, and kept: the merge and the input digest see the same bytes.
+
+    A source whose configuration lives in ``binder/`` or ``.binder/`` also contributes the
+    files of its repository root that its scripts use (:meth:`root_files`): repo2docker runs
+    them from that root. They are listed among :meth:`files` under ``../`` (their path
+    relative to the binder directory), and they enter :meth:`digest` like every other file.
     """
 
-    __slots__ = ("spec", "name", "root", "config_dir", "_files")
+    __slots__ = ("spec", "name", "root", "config_dir", "_files", "_root_files")
 
     kind = KIND
 
@@ -40,6 +48,7 @@ class LocalSource:
         self.root = root
         self.config_dir = config_dir
         self._files: list[SourceFile] | None = None
+        self._root_files: list[str] | None = None
 
     def __repr__(self) -> str:
         return f"LocalSource({self.spec!r}, name={self.name!r})"
@@ -85,11 +94,38 @@ class LocalSource:
         from bindermerge.model import Origin
 
         path = os.path.join(self.display_dir, rel)
+        if rel.startswith(ROOT_PREFIX):  # src/binder/../init_db -> src/init_db
+            path = os.path.normpath(path)
         return Origin(self.name, rel, path, in_binder_dir=self.in_binder_dir)
 
+    def _full(self, rel: str) -> str:
+        if rel.startswith(ROOT_PREFIX):
+            return os.path.join(self.script_root, *rel[len(ROOT_PREFIX) :].split("/"))
+        return os.path.join(self.config_dir, rel)
+
+    def root_files(self) -> list[str]:
+        """Files of the repository root, outside the binder directory, that the binder
+        directory's scripts use (paths relative to the root, sorted; see
+        :func:`bindermerge.sources.walk.used_root_files`). Empty for a source without a binder
+        directory: its root is its configuration directory, all of it already in :meth:`files`.
+        """
+        if self._root_files is None:
+            found: list[str] = []
+            if self.in_binder_dir:
+                try:
+                    found = walk.used_root_files(self.script_root, self.config_dir, self.paths())
+                except walk.WalkError as exc:
+                    raise _error(exc, self.origin(ROOT_PREFIX + (exc.rel or "."))) from None
+            self._root_files = found
+        return list(self._root_files)
+
     def files(self) -> list[SourceFile]:
+        """The binder directory's files, then the root files its scripts use (named
+        ``../<path>``, relative to the binder directory)."""
         if self._files is None:
-            self._files = [self._read(rel) for rel in self.paths()]
+            own = [self._read(rel) for rel in self.paths()]
+            root = [self._read(ROOT_PREFIX + rel) for rel in self.root_files()]
+            self._files = own + root
         assert self._files is not None
         return list(self._files)
 
@@ -99,8 +135,10 @@ class LocalSource:
             for f in self._files:
                 d.file(f.name, f.executable, f.data)
             return d.hexdigest()
-        for rel in walk.list_files(self.root, self.config_dir):
-            full = os.path.join(self.config_dir, rel)
+        names = walk.list_files(self.root, self.config_dir)
+        names += [ROOT_PREFIX + rel for rel in self.root_files()]
+        for rel in names:
+            full = self._full(rel)
             with open(full, "rb") as fh:
                 data = fh.read()
             d.file(rel, bool(os.stat(full).st_mode & 0o111), data)
@@ -113,7 +151,7 @@ class LocalSource:
         from bindermerge.errors import InputError
         from bindermerge.sources.base import SourceFile
 
-        full = os.path.join(self.config_dir, rel)
+        full = self._full(rel)
         try:
             st = os.stat(full)
             if not stat.S_ISREG(st.st_mode):

@@ -91,6 +91,96 @@ def _check_link(full: str, cdir: str, root_real: str) -> None:
         )
 
 
+def used_root_files(root: str, cdir: str, binder_paths: list[str]) -> list[str]:
+    """Files of the repository ``root``, outside its binder directory ``cdir``, that the
+    binder directory's scripts use: paths relative to ``root``, ``/``-separated, sorted.
+
+    repo2docker runs postBuild and start from the repository root, so a block's scripts may
+    use files there (``mv init_db ~/.local/bin``, ``cp jupyter_notebook_config.py ~/.jupyter``)
+    and they are part of the block. Which files is read from the scripts by
+    :func:`bindermerge.scripts.paths.trace`; ``binder_paths`` are the binder directory's own
+    files (:func:`list_files`). Links follow the rules of :func:`list_files`: one pointing
+    outside ``root`` raises :class:`WalkError`, a linked directory is not walked.
+    """
+    from bindermerge.scripts import paths
+
+    root_real = os.path.realpath(root)
+    cname = os.path.basename(os.path.realpath(cdir))
+    own = {f"{cname}/{p}" for p in binder_paths}
+
+    def listing(path: str, glob: bool) -> list[str]:
+        segments = path.split("/")
+        if segments[0] == cname:
+            return paths.in_listing(own, path, glob)
+        if segments[0] in BINDER_DIRS or any(s in SKIP_DIRS for s in segments):
+            return []
+        if glob:
+            return _glob(root_real, segments, cname)
+        return _under(root_real, path)
+
+    def read(path: str) -> bytes | None:
+        if path.split("/", 1)[0] == cname:
+            full = os.path.join(cdir, path.split("/", 1)[1]) if path in own else ""
+        else:
+            full = os.path.join(root_real, *path.split("/"))
+        if not full or not os.path.isfile(full):
+            return None
+        try:
+            with open(full, "rb") as fh:
+                return fh.read()
+        except OSError:
+            return None
+
+    scripts = [f"{cname}/{name}" for name in paths.SCRIPT_FILES if name in binder_paths]
+    found: set[str] = set()
+    for use in paths.trace(scripts, listing, read):
+        found.update(f for f in use.files if f.split("/", 1)[0] != cname)
+    return sorted(found)
+
+
+def _under(root_real: str, path: str) -> list[str]:
+    """``path`` (relative to the root) if it is a file, the files under it if a directory."""
+    full = os.path.join(root_real, *path.split("/"))
+    if os.path.islink(full):
+        _check_link(full, root_real, root_real)
+        if os.path.isdir(full):
+            return []  # never walk a linked directory (as list_files)
+    if os.path.isfile(full):
+        return [path]
+    if os.path.isdir(full):
+        return [f"{path}/{rel}" for rel in list_files(root_real, full)]
+    return []
+
+
+def _glob(root_real: str, segments: list[str], cname: str) -> list[str]:
+    """Files named by a wildcard path (relative to the root), as the shell would expand it
+    (a matched directory stands for the files under it)."""
+    from bindermerge.scripts.paths import glob_match
+
+    matches = [""]
+    for depth, seg in enumerate(segments):
+        nxt = []
+        for base in matches:
+            full = os.path.join(root_real, *base.split("/")) if base else root_real
+            if not os.path.isdir(full) or (base and os.path.islink(full)):
+                continue
+            if not any(c in seg for c in "*?["):
+                candidate = f"{base}/{seg}" if base else seg
+                if os.path.lexists(os.path.join(root_real, *candidate.split("/"))):
+                    nxt.append(candidate)
+                continue
+            for name in sorted(os.listdir(full)):
+                if name in SKIP_DIRS or (depth == 0 and name in (cname, *BINDER_DIRS)):
+                    continue
+                if glob_match(seg, name):
+                    nxt.append(f"{base}/{name}" if base else name)
+        matches = nxt
+    found: list[str] = []
+    for m in matches:
+        found.extend(_under(root_real, m))
+    return sorted(found)
+
+
 def lock_digest(
     base: str, platforms: tuple[str, ...] | list[str], backend: str, lock_pip: str = "auto"
 ) -> str:
