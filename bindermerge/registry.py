@@ -78,10 +78,8 @@ ENTRIES: tuple[Entry, ...] = (
     # postbuild, root_files and auxiliary place every source's files where its scripts look
     # (scripts/placement.py): they read every kind that carries or merges a source's files.
     Entry("postbuild", "postbuild", files=(r2d.POSTBUILD,), reads=_PLACEMENT_READS),
-    Entry("start", "start", files=(r2d.START,),
-          reads=("auxiliary", "root_files", "postbuild", "start")),
-    Entry("install_r", "install_r", files=(r2d.INSTALL_R,),
-          reads=("runtime", "julia_project", "auxiliary", "root_files", "postbuild", "start")),
+    Entry("start", "start", files=(r2d.START,), reads=_PLACEMENT_READS),
+    Entry("install_r", "install_r", files=(r2d.INSTALL_R,), reads=_PLACEMENT_READS),
     Entry("julia_project", "julia_project", files=(r2d.JULIA_PROJECT_TOML, r2d.PROJECT_TOML),
           patterns=(r2d.JULIA_MANIFEST_PATTERN,)),
     Entry("root_files", "root_files", files=r2d.ROOT_ONLY_FILES, reads=_PLACEMENT_READS),

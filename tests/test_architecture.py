@@ -206,3 +206,10 @@ def test_the_manifest_is_read_in_one_module():
         if ".bindermerge.json" in p.read_text() and p.name not in ("manifest.py", "layout.py")
     ]
     assert readers == []
+
+
+def test_the_registry_declares_what_placement_reads():
+    from bindermerge.scripts import placement
+
+    for name in ("postbuild", "start", "install_r", "root_files", "auxiliary"):
+        assert set(placement.READS) <= set(registry.BY_NAME[name].reads), name

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from bindermerge.context import MergeContext, normalise_text
 from bindermerge.kinds import Kind, runtime
 from bindermerge.model import Origin, OutputFile
-from bindermerge.render.layout import source_folders
 from bindermerge.repo2docker.constants import JULIA_PROJECT_TOML, PROJECT_TOML
-from bindermerge.scripts.lint import moved_files, moved_references
 from bindermerge.sources.base import SourceFile
 from bindermerge.sources.names import printable
 
@@ -70,7 +68,6 @@ def merge(fragments: Sequence[InstallR], ctx: MergeContext) -> tuple[InstallR, .
                 "a Julia Project.toml makes repo2docker use its Julia buildpack, which never "
                 "runs install.R (it did run for its source alone, with an R runtime.txt)",
             )
-    folders = source_folders(ctx.source_names)
     for frag in fragments:
         for number, line in enumerate(frag.text.split("\n"), start=1):
             if _QUIT.match(line):
@@ -80,10 +77,6 @@ def merge(fragments: Sequence[InstallR], ctx: MergeContext) -> tuple[InstallR, .
                     "concatenated into the same file and would not run",
                     frag.origin.at(number, line.strip()),
                 )
-        source = frag.origin.source
-        moved = moved_files(ctx.fragments, source)
-        for f in moved_references(frag.text, frag.origin, moved, folders[source], "r"):
-            ctx.warn(f.code, f.message, f.origin)
     return tuple(fragments)
 
 

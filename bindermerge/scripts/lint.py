@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -535,42 +535,6 @@ def config_is_binder_dir(origin: Origin) -> bool:
     repo2docker's rules for root-only files (setup.py, DESCRIPTION) mean.
     """
     return origin.in_binder_dir
-
-
-def moved_references(
-    script_text: str,
-    origin: Origin,
-    moved: Iterable[str],
-    folder: str,
-    family: Family,
-) -> list[Finding]:
-    """Findings about paths in one script that the merge moves: none any more.
-
-    Every path a source's scripts use is now made to resolve in the merged build, and what
-    cannot be is a conflict naming the script's line, reported once for the whole merge by
-    :func:`bindermerge.scripts.placement.report` (install.R's paths included). Kept for the
-    kinds that still call it; it finds nothing.
-    """
-    return []
-
-
-def moved_files(fragments_by_kind: Mapping[str, Iterable[object]], source: str) -> set[str]:
-    """Paths (relative to the source's configuration directory) of the source's files that
-    the merge writes into the source's own folder: auxiliary files and the scripts themselves.
-
-    Reads ``.origin`` of the fragments of the kinds that carry files into the folder.
-    """
-    found: set[str] = set()
-    for kind in CARRIED_KINDS:
-        for frag in fragments_by_kind.get(kind, ()):
-            origin = getattr(frag, "origin", None)
-            if isinstance(origin, Origin) and origin.source == source:
-                found.add(origin.file)
-    return found
-
-
-# Kinds whose files land in ``<folder>/<relpath>`` (see kinds/auxiliary.py, kinds/root_files.py).
-CARRIED_KINDS = ("auxiliary", "root_files", "postbuild", "start")
 
 
 def lint_each(
