@@ -87,3 +87,19 @@ def test_the_same_source_twice_is_refused(cli, make_source, tmp_path, monkeypatc
     assert r.code == 2, r.err
     assert f"{other}: is the same source as 'db'" in r.err
     assert not (tmp_path / "out").exists()
+
+
+def test_unicode_names_survive_and_failures_name_the_source(make_source, tmp_path):
+    from bindermerge.pipeline import merge
+
+    a = make_source("données", {"postBuild": "#!/bin/sh\nexit 3\n"})
+    b = make_source("donn_es", {"postBuild": "#!/bin/sh\necho fine\n"})
+    result = merge([b, a])
+    assert result.ok
+    folders = {f.path.split("/")[0] for f in result.files if "/" in f.path}
+    assert {"données", "donn_es"} <= folders  # letters kept, no clash, no -2 suffix
+    repo = tmp_path / "repo"
+    result.write(repo / "binder")
+    proc = subprocess.run(["/bin/sh", "binder/postBuild"], cwd=repo, capture_output=True, text=True)
+    assert proc.returncode == 3
+    assert "postBuild of source données failed with exit code 3" in proc.stderr

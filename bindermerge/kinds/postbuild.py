@@ -67,6 +67,7 @@ def chain(scripts: Sequence[Script], found: Plan, ctx: MergeContext) -> list[Out
     steps = [
         {
             "folder": folders[s.origin.source],
+            "source": s.origin.source,
             "how": "exec" if s.shebang else "sh",
             "copies": copies(s.origin.source),
         }
@@ -74,7 +75,7 @@ def chain(scripts: Sequence[Script], found: Plan, ctx: MergeContext) -> list[Out
     ]
     # Sources whose start (only) needs root files: placed before every postBuild.
     first = [
-        {"folder": folders[name], "copies": copies(name)}
+        {"folder": folders[name], "source": name, "copies": copies(name)}
         for name in ctx.source_names
         if name not in with_step and found.copies_of(name)
     ]

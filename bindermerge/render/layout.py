@@ -8,6 +8,7 @@ postBuild copies them to the repository root, see :mod:`bindermerge.scripts.plac
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from bindermerge.repo2docker.constants import CONFIG_FILES, ROOT_ONLY_FILES
@@ -33,11 +34,14 @@ ROOT_FILES = ".bindermerge-root"
 def sanitise(name: str) -> str:
     """A file-system-safe, shell-inert folder name for a source name.
 
-    Only ``[A-Za-z0-9._-]`` survive; everything else (quotes, spaces, ``$``, backticks,
-    slashes) becomes ``_``; leading dots and dashes are dropped so the folder is neither
-    hidden nor mistaken for an option.
+    Letters and digits of any script survive (NFC: ``données`` stays ``données``), as do
+    ``.``, ``_`` and ``-``; everything else (quotes, spaces, ``$``, backticks, slashes,
+    control characters) becomes ``_``; leading dots, dashes and underscores are dropped so the
+    folder is neither hidden, nor mistaken for an option, nor one of bindermerge's own names.
     """
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip(".-_")
+    name = unicodedata.normalize("NFC", name)
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
+    safe = re.sub(r"_+", "_", safe).lstrip(".-_")
     return safe or "source"
 
 
