@@ -86,7 +86,8 @@ class Source(Protocol):
     def local_root(self) -> str | None: ...
 
     def files(self) -> list[SourceFile]:
-        """Every file of the binder directory, sorted by path (read once, then kept)."""
+        """Every file of the binder directory, sorted by path (read once, then kept), then the
+        repository-root files its scripts use, named ``../path``."""
         ...
 
     def digest(self) -> str:
