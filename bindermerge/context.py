@@ -16,8 +16,6 @@ from bindermerge.model import Conflict, MergeWarning, Origin, OutputFile
 from bindermerge.options import MergeOptions
 from bindermerge.render.text import header, normalise_text
 
-__all__ = ["MergeContext", "MergeOptions", "normalise_text"]
-
 T = TypeVar("T")
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs the fast path
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
 
 class Option:
@@ -241,8 +241,3 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [str(v) for v in value]
     raise ValueError(f"expected a list of strings, not {value!r}")
-
-
-def from_mapping(values: Mapping[str, object]) -> MergeOptions:
-    """Options from a mapping keyed by attribute name (a convenience for callers)."""
-    return MergeOptions(**dict(values))

@@ -19,7 +19,7 @@ from bindermerge.kinds import Kind, SourceView
 from bindermerge.model import Conflict, MergeWarning, OutputFile
 from bindermerge.options import MergeOptions
 from bindermerge.output.manifest import mode_text
-from bindermerge.registry import BY_NAME, FALLBACK, Entry, entry_for, run_order
+from bindermerge.registry import FALLBACK, Entry, entry_for, run_order
 from bindermerge.sources.base import Source, SourceFile
 from bindermerge.sources.open import open_sources
 
@@ -241,4 +241,4 @@ def _check_unique_paths(outputs: Sequence[OutputFile]) -> None:
         seen.add(f.path)
 
 
-__all__ = ["BY_NAME", "MergeResult", "load_sources", "merge"]
+__all__ = ["MergeResult", "load_sources", "merge"]

@@ -13,9 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bindermerge.context import MergeContext, normalise_text
+from bindermerge.context import MergeContext
 from bindermerge.kinds import Kind, runtime
 from bindermerge.model import Origin, OutputFile
+from bindermerge.render.text import normalise_text
 from bindermerge.repo2docker.constants import JULIA_PROJECT_TOML, PROJECT_TOML
 from bindermerge.sources.base import SourceFile
 from bindermerge.sources.names import printable

@@ -24,12 +24,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from bindermerge.context import MergeContext, normalise_text
+from bindermerge.context import MergeContext
 from bindermerge.errors import InputError, ParseError
 from bindermerge.kinds import Kind
 from bindermerge.model import Origin, OutputFile
 from bindermerge.render import toml
 from bindermerge.render.layout import source_folders
+from bindermerge.render.text import normalise_text
 from bindermerge.scripts.lint import OUTPUT_DIR_NAME
 from bindermerge.sources.base import SourceFile
 from bindermerge.specs import julia as julia_compat

@@ -147,7 +147,8 @@ def lock_result(
     asked for the packages involved) and ``packages``.
     """
     import bindermerge.lock as lock
-    from bindermerge.sources.walk import lock_digest
+    from bindermerge.digest import lock_digest
+    from bindermerge.options import MergeOptions
 
     env = result.file(ENVIRONMENT)
     spec = spec_from_merge(result)
@@ -196,7 +197,13 @@ def lock_result(
         result,
         files=sorted(by_path.values(), key=lambda f: f.path),
         warnings=[*result.warnings, *warnings],
-        input_digest=lock_digest(result.input_digest, platforms, backend, lock_pip),
+        # The same lock options, spelled by the options table, as the fast --check digests them.
+        input_digest=lock_digest(
+            result.input_digest,
+            MergeOptions(
+                lock=True, platforms=platforms, lock_backend=backend, lock_pip=lock_pip
+            ).lock_items(),
+        ),
     )
 
 

@@ -138,15 +138,13 @@ class Facts:
         """
         if self.binder_dir or PYPROJECT_TOML not in self.root:
             return None
-        if "pyproject" not in self._parsed:
-            text = text_of(self.root[PYPROJECT_TOML])
-            try:
-                self._parsed["pyproject"] = None if text is None else load_toml(text)
-            except InvalidToml as e:
-                self._parsed["pyproject"] = Unparsable(f"{PYPROJECT_TOML}: invalid TOML: {e}")
-        value = self._parsed["pyproject"]
-        if isinstance(value, Unparsable):
-            raise value
+        value = self._parse_once(
+            "pyproject",
+            self.root[PYPROJECT_TOML],
+            load_toml,
+            InvalidToml,
+            lambda e: Unparsable(f"{PYPROJECT_TOML}: invalid TOML: {e}"),
+        )
         return value if isinstance(value, dict) else None
 
     def is_root_package(self) -> bool | None:
@@ -173,18 +171,38 @@ class Facts:
         name = self.environment_file()
         if name is None:
             return None
-        if "environment" not in self._parsed:
-            text = text_of(self.config[name])
-            try:
-                self._parsed["environment"] = (
-                    None if text is None else environment_dependencies(text)
-                )
-            except ValueError as e:
-                self._parsed["environment"] = ValueError(f"{self.cfg}{name}: {e}")
-        value = self._parsed["environment"]
-        if isinstance(value, ValueError):
-            raise value
+        value = self._parse_once(
+            "environment",
+            self.config[name],
+            environment_dependencies,
+            ValueError,
+            lambda e: ValueError(f"{self.cfg}{name}: {e}"),
+        )
         return value if isinstance(value, list) else None
+
+    def _parse_once(
+        self,
+        key: str,
+        content: FileContent,
+        load: Callable[[str], object],
+        fails: type[Exception],
+        error: Callable[[Exception], Exception],
+    ) -> object:
+        """``load`` the file's text the first time it is asked for, and keep the result.
+
+        None when the content is unknown; a failure is kept too (as ``error`` of it) and
+        raised again at every later ask, as repo2docker fails at every read.
+        """
+        if key not in self._parsed:
+            text = text_of(content)
+            try:
+                self._parsed[key] = None if text is None else load(text)
+            except fails as e:
+                self._parsed[key] = error(e)
+        value = self._parsed[key]
+        if isinstance(value, Exception):
+            raise value
+        return value
 
 
 def text_of(content: FileContent) -> str | None:

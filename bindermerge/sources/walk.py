@@ -179,20 +179,3 @@ def _glob(root_real: str, segments: list[str], cname: str) -> list[str]:
     for m in matches:
         found.extend(_under(root_real, m))
     return sorted(found)
-
-
-def lock_digest(
-    base: str, platforms: tuple[str, ...] | list[str], backend: str, lock_pip: str = "auto"
-) -> str:
-    """The input digest of a locked merge (see :func:`bindermerge.digest.lock_digest`)."""
-    from bindermerge.digest import lock_digest as digest
-
-    return digest(
-        base,
-        {
-            "lock": True,
-            "platforms": tuple(platforms),
-            "lock_backend": backend,
-            "lock_pip": lock_pip,
-        },
-    )
