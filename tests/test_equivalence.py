@@ -84,24 +84,6 @@ def _pinned_python_under_r_or_julia(combo: Combo) -> bool:
 
 KNOWN: tuple[Known, ...] = (
     Known(
-        "a",
-        "postgres' postBuild runs 'psql -f binder/seed.sql' from the repository root; merged, "
-        "the file is binder/postgres/seed.sql",
-        _all("postgres"),
-    ),
-    Known(
-        "a",
-        "mongo's postBuild and start read .mongo_version at the root of its repository, which "
-        "the merged repository does not have",
-        _all("mongo"),
-    ),
-    Known(
-        "a",
-        "voila's postBuild does 'cd binder' and copies voila.json from there; merged, binder/ "
-        "holds the merged files and voila.json is in binder/voila/",
-        _all("voila"),
-    ),
-    Known(
         "c",
         "legacy's runtime.txt (python-3.7), which repo2docker ignores next to its environment.yml, "
         "still takes part in the runtime.txt merge and conflicts with rstats' r- runtime",

@@ -22,6 +22,7 @@ sources did alone; an empty list is the equivalence the issue asks for.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -50,6 +51,10 @@ class Paths:
         self.root = str(layout.root)
         self.cfg = layout.config.get(source, None) if source is not None else None
         self.rootlike = source in layout.root_layout
+        self.aliases = layout.aliases.get(source, {}) if source is not None else {}
+        # A source whose files were copied into binder/ itself (where its scripts look) sees
+        # the merged binder/ as its configuration directory: 'cd binder' goes there.
+        self.cfg_dirs = {posixpath.dirname(p) for p in self.aliases}
         self.areas = (
             (str(layout.stubs), "<STUBS>"),
             (str(layout.srv), "<SRV>"),
@@ -69,7 +74,11 @@ class Paths:
             rel = os.path.relpath(p, self.root)
             rel = "" if rel == "." else rel
             cfg = self.cfg
-            if cfg and (rel == cfg or rel.startswith(cfg + os.sep)):
+            if rel in self.aliases:
+                name = "<CFG>/" + self.aliases[rel]
+            elif rel in self.cfg_dirs:
+                name = "<CFG>"
+            elif cfg and (rel == cfg or rel.startswith(cfg + os.sep)):
                 name = "<CFG>" + rel[len(cfg) :]
             else:
                 name = "<ROOT>" + (os.sep + rel if rel else "")
@@ -82,6 +91,17 @@ class Paths:
         """``s`` with every sandbox path inside it replaced by its logical name."""
         return self._embedded.sub(lambda m: self.logical(m.group(0)), s)
 
+    def folder_word(self, tok: str, cwd: str) -> bool:
+        """True for a bare word that, in the merged binder/, names the folder bindermerge made
+        for this source (``voila`` for the source voila): alone, it named nothing."""
+        if not (self.layout.merged and self.cfg and self.cfg_dirs and cwd) or "/" in tok:
+            return False
+        return os.path.normpath(os.path.join(cwd, tok)) == os.path.join(self.root, self.cfg)
+
+    def exists(self, tok: str, cwd: str, exists: bool | None) -> bool | None:
+        """Whether an argument named an existing path, as the source saw it."""
+        return False if exists and self.folder_word(tok, cwd) else exists
+
     def token(self, tok: str, cwd: str, exists: bool | None) -> str:
         """One argument of a command, its path (if it is one) resolved against ``cwd``."""
         if tok.startswith("-") and "=" in tok:
@@ -92,6 +112,8 @@ class Paths:
         if os.path.isabs(tok):
             return self.logical(tok)
         if cwd and ("/" in tok or exists):
+            if self.folder_word(tok, cwd):
+                return self.text(tok)
             return self.logical(os.path.join(cwd, tok))
         return self.text(tok)
 
@@ -145,7 +167,8 @@ def view(record: Record, source: str) -> View:
         reads = tuple(
             sorted((paths.token(k, c.cwd, True), v is not None) for k, v in c.reads.items())
         )
-        commands.append((c.phase, c.name, argv, paths.logical(c.cwd), c.exists, reads, c.status))
+        exists = tuple(paths.exists(a, c.cwd, e) for a, e in zip(c.argv, c.exists, strict=False))
+        commands.append((c.phase, c.name, argv, paths.logical(c.cwd), exists, reads, c.status))
     probe = record.probe
     exported: dict[str, str] = {}
     if probe is not None:

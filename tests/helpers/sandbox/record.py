@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,10 @@ class Layout:
     ``REPO_DIR`` is the home directory). ``config`` maps each source's name to its
     configuration directory relative to ``root``: ``binder``, ``.binder`` or ``""`` (the root
     itself) for a source alone, ``binder/<folder>`` for a source of a merged build.
-    ``root_layout`` names the sources that had no binder directory when alone.
+    ``root_layout`` names the sources that had no binder directory when alone. ``aliases``
+    maps, for a merged build, each source's name to the copies of its files that bindermerge
+    placed where its scripts look (``binder/seed.sql``: path relative to ``root``) and the file
+    each one is (relative to the source's configuration directory, ``seed.sql``).
     """
 
     base: Path
@@ -22,6 +26,7 @@ class Layout:
     config: dict[str, str]
     merged: bool
     root_layout: frozenset[str] = frozenset()
+    aliases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def srv(self) -> Path:

@@ -113,7 +113,16 @@ def lay_out_merge(result: MergeResult, base: Path, *, root_layout: Iterable[str]
     result.write(root / "binder")
     folders = source_folders(result.sources)
     config = {name: f"binder/{folder}" for name, folder in folders.items()}
-    return Layout(base, root, config, True, frozenset(root_layout))
+    # The copies placed where a script looks (binder/seed.sql for postgres' binder/postgres/
+    # seed.sql): for that source they are its own files. Root files (.bindermerge-root/) are
+    # copied to the root by the build, where the source alone had them: nothing to map.
+    aliases: dict[str, dict[str, str]] = {}
+    placed = result.values.get("auxiliary")  # absent when no source carries a file
+    for path, origin in placed.origins.items() if placed is not None else ():
+        own = f"{folders[origin.source]}/"
+        if not path.startswith((own, ".bindermerge-root/")):
+            aliases.setdefault(origin.source, {})[f"binder/{path}"] = origin.file
+    return Layout(base, root, config, True, frozenset(root_layout), aliases)
 
 
 def run(layout: Layout, *, args: Sequence[str] = DEFAULT_ARGS) -> Record:
@@ -178,8 +187,12 @@ def run(layout: Layout, *, args: Sequence[str] = DEFAULT_ARGS) -> Record:
     after = _snapshot(layout)
     record.created = {p: _content(p) for p in after if p not in before}
     if _atime_works():
+        # A file that was there before the run is read when its (aged) atime moved; one the run
+        # created (a placement copy made by the merged postBuild) when atime passed its mtime.
         record.read = frozenset(
-            p for p, (_, atime) in after.items() if p in before and atime > before[p][1]
+            p
+            for p, (mtime, atime) in after.items()
+            if (atime > before[p][1] if p in before else atime > mtime)
         )
     return record
 
