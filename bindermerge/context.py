@@ -36,6 +36,8 @@ class MergeContext:
     conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[MergeWarning] = field(default_factory=list)
     consumed: set[str] = field(default_factory=set)
+    # kind name -> ids of fragments taken out of that kind's merge (see withhold)
+    withheld: dict[str, set[int]] = field(default_factory=dict)
     # what the kind now merging declared it may read and consume (set by the pipeline)
     may_read: frozenset[str] = frozenset()
     may_consume: frozenset[str] = frozenset()
@@ -61,6 +63,17 @@ class MergeContext:
         if kind not in self.may_consume:
             raise AssertionError(f"a kind consumed {kind!r} without declaring it")
         self.consumed.add(kind)
+
+    def withhold(self, kind: str, fragments: Sequence[object]) -> None:
+        """Take some of a consumable kind's fragments out of its own merge (and output).
+
+        For files repo2docker ignored when their source was built alone (a runtime.txt beside
+        that source's environment.yml): when the kind is not consumed as a whole, these must
+        still not start to count.
+        """
+        if kind not in self.may_consume:
+            raise AssertionError(f"a kind withheld {kind!r} fragments without declaring it")
+        self.withheld.setdefault(kind, set()).update(id(f) for f in fragments)
 
     def conflict(self, kind: str, file: str, key: str, sides: Sequence[Origin], reason: str) -> int:
         """Record a conflict and return the index of the side to keep.

@@ -105,7 +105,7 @@ class _Slot(Protocol):
 
     def add(self, file: SourceFile, view: SourceView) -> None: ...
 
-    def run(self, ctx: MergeContext) -> tuple[object, list[OutputFile]]: ...
+    def run(self, ctx: MergeContext) -> tuple[object, list[OutputFile]] | None: ...
 
 
 class _KindSlot(Generic[F, M]):
@@ -120,8 +120,14 @@ class _KindSlot(Generic[F, M]):
     def add(self, file: SourceFile, view: SourceView) -> None:
         self._fragments.append(self.kind.parse(file, view))
 
-    def run(self, ctx: MergeContext) -> tuple[object, list[OutputFile]]:
-        merged = self.kind.merge(self._fragments, ctx)
+    def run(self, ctx: MergeContext) -> tuple[object, list[OutputFile]] | None:
+        """Merge and render this kind's fragments, less those another kind withheld; None
+        when that left none."""
+        withheld = ctx.withheld.get(self.kind.name, set())
+        fragments = [f for f in self._fragments if id(f) not in withheld]
+        if withheld and not fragments:
+            return None
+        merged = self.kind.merge(fragments, ctx)
         return merged, self.kind.render(merged, ctx)
 
 
@@ -189,7 +195,10 @@ def merge(
             continue
         ctx.may_read = frozenset(entry.reads)
         ctx.may_consume = frozenset(entry.consumes)
-        merged, files_out = slots[entry.name].run(ctx)
+        ran = slots[entry.name].run(ctx)
+        if ran is None:
+            continue
+        merged, files_out = ran
         values[entry.name] = merged
         outputs.extend(files_out)
     ctx.may_read = ctx.may_consume = frozenset()

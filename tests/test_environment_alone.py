@@ -81,6 +81,21 @@ def test_fold_ignored_folds_them_in(make_source):
     assert "environment-conda-and-pip" in {w.code for w in result.warnings}
 
 
+def test_an_ignored_python_runtime_stays_out_beside_an_r_runtime(make_source):
+    # runtime.txt is not folded when another source's r- runtime selects the R buildpack;
+    # the python-2.7 that repo2docker ignored beside its own environment.yml must still not
+    # join the runtime.txt merge (it would conflict with the R snapshot, or win).
+    a = make_source("a", STALE)
+    r = make_source("r", {"binder/runtime.txt": "r-2023-06-01\n", "binder/install.R": "1\n"})
+    result = merge([a, r])
+    assert result.ok and result.conflicts == []
+    assert result.file("runtime.txt").content == b"r-2023-06-01\n"
+    (note,) = notes(result)
+    assert ("a", "runtime.txt") in files_of(note.origins)
+    with_it = merge([a, r], MergeOptions(fold_ignored=True))
+    assert [c.file for c in with_it.conflicts if c.kind == "runtime"] == ["runtime.txt"]
+
+
 def test_sources_without_an_environment_file_fold_as_before(make_source):
     a = make_source("a", OTHER)
     b = make_source("b", {"requirements.txt": "requests\n", "runtime.txt": "python-3.12\n"})

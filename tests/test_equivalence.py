@@ -84,13 +84,6 @@ def _pinned_python_under_r_or_julia(combo: Combo) -> bool:
 
 KNOWN: tuple[Known, ...] = (
     Known(
-        "c",
-        "legacy's runtime.txt (python-3.7), which repo2docker ignores next to its environment.yml, "
-        "still takes part in the runtime.txt merge and conflicts with rstats' r- runtime",
-        _all("legacy", "rstats"),
-        even_if_conflicting=True,
-    ),
-    Known(
         "",
         "under the R or Julia buildpack repo2docker takes the Python version from runtime.txt "
         "only: the base environment is Python 3.10 and environment.yml's python=3.11 is left to "

@@ -82,6 +82,10 @@ def fold(
         )
     if runtimes and not other_rt:
         ctx.consume("runtime")
+    elif other_rt:
+        # The R runtime.txt is written as it is; a Python one that repo2docker ignored beside
+        # its source's environment.yml must not join it (and conflict) now.
+        ctx.withhold("runtime", [r for r in python_rt if r not in folded_rt])
     return folded_reqs, folded_rt, alone
 
 
