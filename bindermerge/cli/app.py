@@ -18,6 +18,7 @@ from typing import Annotated, Any, List, Optional
 import typer
 from typer.core import TyperGroup
 
+from bindermerge.cli.link_commands import link_command, stamp_command
 from bindermerge.options import OPTIONS, MergeOptions, Option
 
 HELP = (
@@ -71,6 +72,8 @@ def build_app() -> typer.Typer:
 
     app.command("merge")(_merge_command())
     app.command("explain")(explain_command)
+    app.command("link")(link_command)
+    app.command("stamp")(stamp_command)
     return app
 
 

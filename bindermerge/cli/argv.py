@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 # First words that are never a source: subcommands and the flags typer answers itself.
-NOT_A_MERGE = frozenset({"-h", "--help", "--version", "merge", "explain"})
+NOT_A_MERGE = frozenset({"-h", "--help", "--version", "merge", "explain", "link", "stamp"})
 
 
 class Request:
