@@ -412,3 +412,20 @@ def test_a_jupyterhub_link_reads_back_as_its_inputs(branch, path, server):
         "urlpath": f"lab/tree/course/{path}",
         "branch": branch,
     }
+
+
+def test_links_and_metadata_import_only_the_standard_library():
+    # basebox renders links from these, and a README check may run in a hook: no heavy imports
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nimport bindermerge.links, bindermerge.links.launch\n"
+        "import bindermerge.notebooks.metadata\n"
+        "from bindermerge.links import environment, launch_url, badge\n"
+        "badge(launch_url(environment('gh:o/r@main'), path='a'), 'markdown')\n"
+        "heavy = {'nbformat', 'jsonschema', 'typer', 'click', 'ruamel', 'packaging', 'jinja2'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.stdout.strip() == "[]", proc.stderr
