@@ -160,6 +160,31 @@ def test_include_cycle_and_escape(make_source):
         merge([c])
 
 
+def test_includes_pip_accepts_inside_the_source_as_given(make_source, tmp_path):
+    # pip resolves -r ../x beside the including file and -r file:x from its working
+    # directory, the repository root under repo2docker: both reach the root's base.txt.
+    for spelled in ("../base.txt", "file:base.txt"):
+        repo = make_source(
+            f"r{len(spelled)}",
+            {"binder/requirements.txt": f"-r {spelled}\nrich\n", "base.txt": "click>=8\n"},
+        )
+        result = merge([repo])
+        assert lines(result) == ["click>=8  # from " + repo.name, "rich  # from " + repo.name]
+        assert [f.path for f in result.files] == ["requirements.txt"]  # inlined, not carried
+        # the root file is an input: editing it makes --check stale (it is in the digest)
+        before = merge([repo]).input_digest
+        (repo / "base.txt").write_text("click>=9\n")
+        assert merge([repo]).input_digest != before
+    # a root-layout source: file:x is the source's own file
+    flat = make_source("flat", {"requirements.txt": "-r file:more.txt\n", "more.txt": "attrs\n"})
+    assert lines(merge([flat])) == ["attrs  # from flat"]
+    # still refused: above the repository, absolute file: URLs
+    for spelled in ("../../etc/passwd", "file:///etc/passwd", "file:../x"):
+        bad = make_source("bad", {"binder/requirements.txt": f"-r {spelled}\n"})
+        with pytest.raises(InputError, match="leaves the source"):
+            merge([bad])
+
+
 def test_constraints(make_source):
     a = make_source("a", {"requirements.txt": "-c pins.txt\nnumpy\n", "pins.txt": "numpy<2\n"})
     b = make_source("b", {"requirements.txt": "scipy\n"})

@@ -135,6 +135,16 @@ def used_root_files(root: str, cdir: str, binder_paths: list[str]) -> list[str]:
     found: set[str] = set()
     for use in paths.trace(scripts, listing, read):
         found.update(f for f in use.files if f.split("/", 1)[0] != cname)
+    # Root files that requirements.txt includes (-r ../base.txt, -r file:base.txt).
+    from bindermerge.specs.pip_includes import root_included
+
+    def read_included(name: str) -> bytes | None:  # names relative to the binder directory
+        if name.startswith("../"):
+            return None if name.startswith("../../") else read(name[3:])
+        return read(f"{cname}/{name}")
+
+    starts = [n for n in ("requirements.txt",) if n in binder_paths]
+    found.update(r[3:] for r in root_included(starts, read_included, in_binder_dir=True))
     return sorted(found)
 
 

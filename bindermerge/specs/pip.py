@@ -8,7 +8,6 @@ handled here.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import shlex
 from collections.abc import Callable, Sequence
@@ -190,21 +189,24 @@ class _Parser:
         constraint: bool,
         stack: tuple[str, ...],
     ) -> None:
-        if _URL.match(target):
+        from bindermerge.specs.pip_includes import target as include_target
+
+        if _URL.match(target) and not target.startswith("file:"):
             raise UnsafePathError(f"cannot follow a remote include {target!r}; inline it", origin)
-        if target.startswith("/") or target.startswith("~"):
+        # pip: -r x beside the including file, -r file:x from its working directory (the
+        # repository root); ../x is a root file the source contributes when it was given
+        rel = include_target(file.name, target, in_binder_dir=file.origin.in_binder_dir)
+        if rel is None:
             raise UnsafePathError(f"include {target!r} leaves the source directory", origin)
-        rel = posixpath.normpath(posixpath.join(posixpath.dirname(file.name), target))
-        if rel == ".." or rel.startswith("../"):
-            # The merged output holds only binder files (and --check digests only those).
-            raise UnsafePathError(
-                f"include {target!r} leaves the source's binder directory, whose files are all "
-                "bindermerge merges; copy its lines into this file",
-                origin,
-            )
         if rel in stack:
             raise InputError(f"include cycle: {' -> '.join((*stack, rel))}", origin)
         included = self.view.get(rel) if self.view is not None else None
+        if included is None and rel.startswith("../"):
+            raise UnsafePathError(
+                f"include {target!r} is outside the binder directory and not a file of the "
+                "source as given; give the repository as the source, or copy its lines here",
+                origin,
+            )
         if included is None:
             raise InputError(f"included file {target!r} does not exist", origin)
         assert self.view is not None  # a file was found through it
