@@ -121,6 +121,11 @@ def test_every_shell_example_is_a_console_block():
     )
 
 
+def test_the_tutorial_and_how_tos_have_examples_that_run():
+    pages = {p.relative_to(DOCS).parts[0] for p in pages_with_consoles()}
+    assert {"tutorial", "how-to"} <= pages
+
+
 # --- every example runs as written -----------------------------------------------------------
 
 
