@@ -31,6 +31,9 @@ class MergeContext:
 
     options: MergeOptions
     source_names: tuple[str, ...]
+    # How the header of generated files names each source: its name, and the commit of a git
+    # source (``postgres-binder at 1a2b3c4d5e6f``). Empty: the names.
+    source_labels: tuple[str, ...] = ()
     # kind name -> that kind's fragments, in source order (filled by the pipeline)
     fragments: Mapping[str, Sequence[object]] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -101,7 +104,7 @@ class MergeContext:
 
     def header(self, comment: str = "#") -> str:
         """The lines every generated text file starts with, naming bindermerge and the sources."""
-        return header(self.source_names, comment)
+        return header(self.source_labels or self.source_names, comment)
 
     def text_file(
         self, path: str, body: str, *, mode: int = 0o644, comment: str = "#"

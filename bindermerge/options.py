@@ -31,11 +31,14 @@ class Option:
     ``"list"`` (a repeatable flag collecting values). ``flags`` are the command-line spellings,
     the long one first; ``config_key`` is the key in ``[tool.bindermerge]`` / bindermerge.toml
     (None: not configurable). ``requires`` names a bool option this one is meaningless without.
+    ``bare`` is the value a value-taking flag stands for when given alone (``--update``); such
+    a flag takes a value only as ``--flag=VALUE``, never from the next word, which would be
+    ambiguous with the sources (see :func:`expand_bare`).
     """
 
     __slots__ = (
         "name", "default", "kind", "flags", "config_key", "scope", "choices", "negate", "help",
-        "metavar", "requires",
+        "metavar", "requires", "bare",
     )  # fmt: skip
 
     def __init__(
@@ -52,6 +55,7 @@ class Option:
         negate: bool = False,
         metavar: str | None = None,
         requires: str | None = None,
+        bare: str | None = None,
     ) -> None:
         self.name = name
         self.default = default
@@ -64,6 +68,7 @@ class Option:
         self.help = help
         self.metavar = metavar
         self.requires = requires
+        self.bare = bare
 
     @property
     def flag(self) -> str:
@@ -95,6 +100,7 @@ ON_CONFLICT_CHOICES = ("fail", "first", "last")
 LOCK_BACKEND_CHOICES = ("auto", "conda-lock", "rattler")
 LOCK_PIP_CHOICES = ("auto", "yes", "no")
 DEFAULT_PLATFORMS = ("linux-64",)
+UPDATE_ALL = "*"  # --update given alone: every git source
 
 OPTIONS: tuple[Option, ...] = (
     # -- what the merge writes (digested)
@@ -138,6 +144,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("force", False, "bool", ("--force",), scope="run",
            help="Replace an output directory bindermerge did not generate."),
     Option("json", False, "bool", ("--json",), scope="run", help="Print a JSON report on stdout."),
+    Option("update", (), "list", ("--update",), scope="run", metavar="[=SOURCE]",
+           bare=UPDATE_ALL,
+           help="Resolve git sources to the newest commit of their REF again (without it, "
+           "the commit recorded in the output is kept): --update for all, --update=SOURCE "
+           "(repeatable; the source as typed or its name) for one."),
 )  # fmt: skip
 
 BY_NAME: dict[str, Option] = {o.name: o for o in OPTIONS}
@@ -171,6 +182,7 @@ class MergeOptions:
     dry_run: bool
     force: bool
     json: bool
+    update: tuple[str, ...]
 
     def __init__(self, **values: object) -> None:
         unknown = sorted(set(values) - set(BY_NAME))
@@ -227,6 +239,29 @@ class MergeOptions:
     def __repr__(self) -> str:
         given = ", ".join(f"{o.name}={getattr(self, o.name)!r}" for o in self.given())
         return f"MergeOptions({given})"
+
+
+def expand_bare(args: Iterable[str]) -> list[str]:
+    """``args`` with each flag given alone that has a ``bare`` value written ``--flag=VALUE``,
+    so that both argument readers see one spelling. The value of another flag
+    (``--name --update``) and everything after ``--`` are left as they are."""
+    out: list[str] = []
+    words = iter(args)
+    for word in words:
+        out.append(word)
+        if word == "--":
+            out.extend(words)
+            break
+        option = BY_FLAG.get(word)
+        if option is None:
+            continue
+        if option.bare is not None:
+            out[-1] = f"{word}={option.bare}"
+        elif option.takes_value:
+            nxt = next(words, None)
+            if nxt is not None:
+                out.append(nxt)
+    return out
 
 
 def _default(option: Option) -> object:

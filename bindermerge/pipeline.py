@@ -161,7 +161,12 @@ def merge(
     shortcuts = {"on_conflict": on_conflict, "name": name, "fold": fold}
     opts = opts.replace(**{k: v for k, v in shortcuts.items() if v is not None})
     opened = _open(sources)
-    ctx = MergeContext(options=opts, source_names=tuple(s.name for s in opened))
+    records = [s.record() for s in opened]
+    ctx = MergeContext(
+        options=opts,
+        source_names=tuple(s.name for s in opened),
+        source_labels=tuple(_label(r) for r in records),
+    )
     slots: dict[str, _Slot] = {}
     entries: dict[str, Entry] = {}
 
@@ -215,8 +220,14 @@ def merge(
         options=opts,
         source_roots=[r for r in (s.local_root for s in opened) if r is not None],
         values=values,
-        source_records=[s.record() for s in opened],
+        source_records=records,
     )
+
+
+def _label(record: dict[str, str]) -> str:
+    """A source as the header names it: with its commit when it has one (git)."""
+    commit = record.get("commit")
+    return f"{record['name']} at {commit[:12]}" if commit else record["name"]
 
 
 def _open(sources: Iterable[str | Path | Source]) -> list[Source]:

@@ -19,14 +19,18 @@ import typer
 from typer.core import TyperGroup
 
 from bindermerge.cli.link_commands import link_command, stamp_command
-from bindermerge.options import OPTIONS, MergeOptions, Option
+from bindermerge.options import OPTIONS, MergeOptions, Option, expand_bare
 
 HELP = (
     "Compose several Binder / repo2docker configuration directories into one.\n\n"
     "Run bindermerge SRC... -o binder to merge (merge is the default command); a source "
     "named like a command is given as ./explain, or after merge."
 )
-SOURCES_HELP = "Source directories, merged in this order."
+SOURCES_HELP = (
+    "Sources, merged in this order: directories, or git repositories spelled "
+    "gh:OWNER/REPO[@REF][#SUBDIR], gl:OWNER/REPO[@REF][#SUBDIR] or git+URL[@REF][#SUBDIR] "
+    "(REF: a branch, tag or commit; SUBDIR: a folder of the repository)."
+)
 
 
 class DefaultMergeGroup(TyperGroup):
@@ -36,6 +40,8 @@ class DefaultMergeGroup(TyperGroup):
     def resolve_command(self, ctx: Any, args: List[str]) -> Any:
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
             args = ["merge", *args]
+        if args and args[0] == "merge":
+            args = expand_bare(args)  # --update alone: the table's bare value, as argv reads it
         return super().resolve_command(ctx, args)
 
 

@@ -10,7 +10,7 @@ Standard library only.
 
 from __future__ import annotations
 
-from bindermerge.options import BY_FLAG
+from bindermerge.options import BY_FLAG, expand_bare
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast path avoids importing typing
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class Request:
 
 def parse(argv: Sequence[str]) -> Request | None:
     """The sources and options of a plain merge command, or None when typer must parse it."""
-    args = list(argv)
+    args = expand_bare(argv)  # --update alone is --update=*: never the next word as value
     if not args or args[0] in NOT_A_MERGE:
         return None
     sources: list[str] = []

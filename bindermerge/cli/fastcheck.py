@@ -6,7 +6,8 @@ time nothing changed. This module answers that case with the standard library on
 the arguments with :mod:`bindermerge.cli.argv` (the options table), opens the sources through
 :mod:`bindermerge.sources.open` (the same :class:`Source` interface as the merge), computes
 their input digest and compares it, and every output file, with the manifest the last merge
-wrote (:mod:`bindermerge.output.manifest`). It imports none of packaging, ruamel.yaml, typer,
+wrote (:mod:`bindermerge.output.manifest`); a git source pinned there is digested from its
+recorded commit, without running git. It imports none of packaging, ruamel.yaml, typer,
 jinja2, rattler or the kinds. Whenever it cannot be sure (unknown flag, digest differs, a file
 changed, any error) it answers False and the full merge decides, and explains.
 """
@@ -43,7 +44,10 @@ def up_to_date(argv: Sequence[str]) -> bool:
         manifest = Manifest.read(opts.output)
         if manifest is None or manifest.version != __version__:
             return False
-        sources = open_sources(request.sources)
+        # A git source counts by its recorded commit (a commit names its content): no git,
+        # no cache, no network. One without a record, or under --update, is the merge's.
+        pins = manifest.git_pins()
+        sources = open_sources(request.sources, pins=pins, update=opts.update, pinned_only=True)
         digest = input_digest(
             __version__, opts.digest_items(), ((s.name, s.digest()) for s in sources)
         )

@@ -56,6 +56,7 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
     from bindermerge.cli.report import Reporter
     from bindermerge.errors import BinderMergeError, OutputError
     from bindermerge.output.location import location_problem
+    from bindermerge.output.manifest import Manifest, ManifestError
     from bindermerge.pipeline import merge
     from bindermerge.sources.open import open_sources
 
@@ -67,9 +68,21 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
         return rep.usage(problem)
     output = Path(opts.output)
     try:
-        opened = open_sources(sources)
+        recorded = Manifest.read(output)
+    except (ManifestError, OSError):
+        recorded = None  # not bindermerge's: writing refuses it, and nothing is pinned
+    try:
+        # A git source whose spec is unchanged keeps the commit the output was made from
+        # (--update re-resolves): merges are reproducible and need no network when cached.
+        pins = recorded.git_pins() if recorded is not None else {}
+        opened = open_sources(sources, pins=pins, update=opts.update)
         roots = [s.local_root for s in opened if s.local_root is not None]
         where = location_problem(output, roots)
+        if where is None and any(s.kind == "git" for s in opened):
+            from bindermerge.sources.git.cache import cache_root, inside_cache
+
+            if inside_cache(str(output)):
+                where = f"lies inside bindermerge's cache ({cache_root()}); name another folder"
         if where:
             return rep.error(OutputError(f"{output}: {where}"))
         result = merge(opened, opts)

@@ -124,6 +124,8 @@ class Reporter:
             doc["exit_code"] = code
             doc["summary"] = summary
             doc["ok"] = code == 0
+            # What each source was: a git source with its spec, URL, REF and the commit used.
+            doc["source_records"] = result.source_records
             if self.diff_text is not None:
                 doc["diff"] = self.diff_text
             if self.stale_files is not None:

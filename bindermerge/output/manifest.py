@@ -12,11 +12,18 @@ Schema (``format`` 2)::
       "generator": "bindermerge",
       "format": 2,
       "version": "<bindermerge version>",
-      "sources": [{"name": "db", "kind": "local", "identity": "...", "digest": "sha256:..."}],
+      "sources": [{"name": "db", "kind": "local"},
+                  {"name": "postgres-binder", "kind": "git", "spec": "gh:me/postgres-binder@v2",
+                   "url": "https://github.com/me/postgres-binder.git", "ref": "v2",
+                   "commit": "<full id>", "subdir": ""}],
       "options": {"on_conflict": "fail", ...},          # the digested options
       "input_digest": "sha256:...",
       "files": {"apt.txt": {"sha256": "<hex>", "mode": "644"}, ...}
     }
+
+A git source's record is what makes a merge reproducible: the next run with the same spec
+uses the recorded commit (:meth:`Manifest.git_pins`) instead of resolving REF again, and needs
+no network when the cache holds it. URLs are recorded without credentials.
 
 Format 1 (bindermerge 0.1) had ``sources`` as a list of names; it is still read, so a
 directory written by it stays bindermerge's own. Standard library only.
@@ -165,3 +172,17 @@ class Manifest:
     def source_record(self, name: str) -> dict[str, str] | None:
         """The recorded facts of the source called ``name`` (kind, identity, commit, ...)."""
         return next((s for s in self.sources if s.get("name") == name), None)
+
+    def git_pins(self) -> dict[str, str]:
+        """The commit recorded for each git source, by its spec (as recorded: canonical and
+        without credentials). A record whose commit is not a full commit id is left out."""
+        pins = {}
+        for record in self.sources:
+            spec, commit = record.get("spec", ""), record.get("commit", "").lower()
+            if record.get("kind") == "git" and spec and _is_commit(commit):
+                pins[spec] = commit
+        return pins
+
+
+def _is_commit(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)

@@ -1,8 +1,10 @@
 """What every kind of source provides: the :class:`Source` protocol and :class:`SourceFile`.
 
 The pipeline, the fast ``--check`` and the output-location checks use a source through this
-interface only. Local directories (:mod:`bindermerge.sources.local`) are one implementation;
-a remote kind (git) is another, added in :mod:`bindermerge.sources.open`.
+interface only. Local directories (:mod:`bindermerge.sources.local`) are one implementation,
+git repositories at a commit (:mod:`bindermerge.sources.git.source`) another; both read their
+files by the rules of :class:`bindermerge.sources.tree.TreeSource`, and
+:mod:`bindermerge.sources.open` is the one place that picks between them.
 """
 
 from __future__ import annotations
@@ -62,9 +64,10 @@ class Source(Protocol):
     ``spec`` is what the user typed; ``name`` the printable name used in reports, headers and
     the output's folder names; ``identity`` a stable key that is equal for two specs naming
     the same content (a real path; a URL, commit and subdirectory); ``kind`` says which
-    implementation it is (``local``). ``script_root`` is the directory the source's scripts
-    ran from when repo2docker built it alone (the repository root); ``local_root`` the
-    directory it occupies on disk, if any (the output must never lie inside it).
+    implementation it is (``local``, ``git``). ``script_root`` is where the source's scripts
+    ran from when repo2docker built it alone (the repository root: a directory, or for git
+    the URL at the commit); ``local_root`` the directory it occupies on disk, if any (the
+    output must never lie inside it; None for git, whose only copy is bindermerge's cache).
     """
 
     @property
@@ -96,7 +99,8 @@ class Source(Protocol):
         ...
 
     def record(self) -> dict[str, str]:
-        """What the manifest records of this source (name, kind, identity, digest, ...)."""
+        """What the manifest records of this source: its name and kind, and for git its
+        spec, URL, REF, commit and SUBDIR (what a later run pins it to)."""
         ...
 
 

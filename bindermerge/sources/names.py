@@ -9,6 +9,10 @@ import os
 import unicodedata
 
 from bindermerge.repo2docker.constants import BINDER_DIRS
+from bindermerge.sources import spellings
+
+# What a git source's name may add to the repository's name, in the order they are tried.
+_QUALIFIERS = ("ref", "subdir", "owner", "forge")
 
 
 def printable(name: str) -> str:
@@ -22,32 +26,105 @@ def printable(name: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in name)
 
 
+class _Local:
+    """A directory: named after itself, then with as many parents as it takes."""
+
+    def __init__(self, spec: str) -> None:
+        self.parts = _parts(spec)
+        self.depth = 1
+
+    def name(self) -> str:
+        return "/".join(self.parts[-self.depth :])
+
+    def grow(self, clashing: list[object]) -> bool:
+        if self.depth >= len(self.parts):
+            return False
+        self.depth += 1
+        return True
+
+
+class _Git:
+    """A git repository: named after the repository (``postgres-binder``), with ``@REF``,
+    ``#SUBDIR``, its owner or its forge added only when another source needs telling apart."""
+
+    def __init__(self, spec: spellings.GitSpec) -> None:
+        self.spec = spec
+        self.added: set[str] = set()
+
+    def value(self, qualifier: str) -> str:
+        s = self.spec
+        return {
+            "ref": s.ref or "",
+            "subdir": s.subdir or "",
+            "owner": s.repo_path,
+            "forge": s.public_url if s.forge == "git" else s.forge,
+        }[qualifier]
+
+    def name(self) -> str:
+        s = self.spec
+        if "forge" in self.added:
+            base = f"{s.forge}:{s.repo_path}" if s.forge != "git" else s.public_url
+        elif "owner" in self.added:
+            base = s.repo_path.removesuffix(".git")
+        else:
+            base = s.repo_name
+        if "ref" in self.added and s.ref:
+            base += f"@{s.ref}"
+        if "subdir" in self.added and s.subdir:
+            base += f"#{s.subdir}"
+        return base
+
+    def grow(self, clashing: list[object]) -> bool:
+        others = [c for c in clashing if isinstance(c, _Git)]
+        # First what differs among the clashing repositories (ref, then subdir, ...); when
+        # nothing does (the clash is with a directory), whatever this spec has to add.
+        for qualifier in _QUALIFIERS:
+            if qualifier not in self.added and len({o.value(qualifier) for o in others}) > 1:
+                self.added.add(qualifier)
+                return True
+        for qualifier in _QUALIFIERS:
+            if qualifier not in self.added and self.value(qualifier):
+                self.added.add(qualifier)
+                return True
+        return False
+
+
 def unique_names(specs: list[str]) -> list[str]:
-    """Report names for sources: the directory's name, made unique with its parents.
+    """Report names for sources: the directory's or repository's name, made unique.
 
     A source given as ``repo/binder`` or ``repo/.binder`` is named after ``repo``, the block
-    it is. Two sources of the same name in different folders become ``a/db`` and ``b/db``
-    so a report never names two sources the same; the same path given twice becomes ``x#1``
-    and ``x#2``.
+    it is; a git source after its repository (``gh:me/postgres-binder@v2`` is
+    ``postgres-binder``). Two sources of the same name grow until they differ: directories
+    with their parents (``a/db`` and ``b/db``), git sources with what tells them apart
+    (``blocks#db`` and ``blocks#mongo``, ``r@main`` and ``r@dev``); the same spec given twice
+    becomes ``x#1`` and ``x#2``.
     """
-    parts = [_parts(s) for s in specs]
-    depth = [1] * len(specs)
+    items: list[_Local | _Git] = []
+    for spec in specs:
+        parsed = None
+        if spellings.is_git(spec):
+            try:
+                parsed = spellings.parse_git(spec)
+            except spellings.SpecError:
+                parsed = None  # refused when it is opened; any name will do until then
+        items.append(_Git(parsed) if parsed is not None else _Local(spec))
     while True:
-        names = [printable("/".join(p[-d:])) for p, d in zip(parts, depth, strict=True)]
+        names = [printable(item.name()) for item in items]
         clashes = {n for n in names if names.count(n) > 1}
         if not clashes:
             return names
         grown = False
-        for i, n in enumerate(names):
-            if n in clashes and depth[i] < len(parts[i]):
-                depth[i] += 1
-                grown = True
-        if not grown:  # the same directory given twice: number the short names
+        for n in clashes:
+            group = [item for item, m in zip(items, names, strict=True) if m == n]
+            for item in group:
+                grown = item.grow(list(group)) or grown
+        if not grown:  # the same source given twice: number the short names
             seen: dict[str, int] = {}
             out = []
-            for n, p in zip(names, parts, strict=True):
+            for n, item in zip(names, items, strict=True):
                 seen[n] = seen.get(n, 0) + 1
-                out.append(n if names.count(n) == 1 else printable(f"{p[-1]}#{seen[n]}"))
+                short = item.parts[-1] if isinstance(item, _Local) else item.spec.repo_name
+                out.append(n if names.count(n) == 1 else printable(f"{short}#{seen[n]}"))
             return out
 
 

@@ -99,14 +99,38 @@ class GitSpec:
 
     def canonical(self) -> str:
         """The spec in its shortest spelling, REF and SUBDIR included."""
+        return self._spelled(self.url, self.ref, self.subdir)
+
+    @property
+    def public_url(self) -> str:
+        """``url`` without credentials: what a manifest records, a message shows and a cache
+        is keyed by. An http(s) URL loses its whole user part (a token is often spelled as
+        the user name); any other keeps the user name (``ssh://git@host/...``) alone."""
+        if "@" not in self.url:
+            return self.url
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(self.url)
+        if "@" not in parts.netloc:
+            return self.url
+        userinfo, host = parts.netloc.rsplit("@", 1)
+        user = userinfo.split(":", 1)[0]
+        netloc = host if parts.scheme in ("https", "http") or not user else f"{user}@{host}"
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    def display(self, *, subdir: bool = True) -> str:
+        """:meth:`canonical` without credentials (``subdir=False``: without SUBDIR too)."""
+        return self._spelled(self.public_url, self.ref, self.subdir if subdir else None)
+
+    def _spelled(self, url: str, ref: str | None, subdir: str | None) -> str:
         if self.forge in FORGE_URLS:
             text = f"{self.forge}:{self.repo_path}"
         else:
-            text = f"git+{self.url}"
-        if self.ref:
-            text += f"@{self.ref}"
-        if self.subdir:
-            text += f"#{self.subdir}"
+            text = f"git+{url}"
+        if ref:
+            text += f"@{ref}"
+        if subdir:
+            text += f"#{subdir}"
         return text
 
 
