@@ -33,7 +33,7 @@ class Option:
     (None: not configurable). ``requires`` names a bool option this one is meaningless without.
     ``bare`` is the value a value-taking flag stands for when given alone (``--update``); such
     a flag takes a value only as ``--flag=VALUE``, never from the next word, which would be
-    ambiguous with the sources (see :func:`expand_bare`).
+    ambiguous with the sources (see :func:`~bindermerge.options.expand_bare`).
     """
 
     __slots__ = (

@@ -51,6 +51,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(click|typer|rattler|ruamel|packaging|conda_lock)\..*"),
     # Internal modules that docstrings of the public API mention: not part of the API pages.
     (r"py:(mod|func|class)", r"bindermerge\.(output\.write|cli\.fastcheck|lock\.apply)(\..*)?"),
+    (r"py:(mod|func|class)", r"bindermerge\.sources\.git(\..*)?"),
 ]
 
 autodoc_member_order = "bysource"
