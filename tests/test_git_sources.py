@@ -216,6 +216,27 @@ def test_update_one_source_by_name_or_spec(cli, world, tmp_path):
     assert r.code == 2 and "--update=c names no git source (the git sources are a, b)" in r.err
 
 
+def test_a_recorded_commit_gone_upstream_says_how_to_move_on(cli, world, block, tmp_path):
+    out = tmp_path / "out"
+    assert cli("gh:me/pg-block@feature/x", "-o", out).code == 0
+    gone = recorded(out)["commit"]
+    # History rewritten upstream: the recorded commit is in no branch any more, and the
+    # cache that held it is gone too.
+    block.git("push", "--quiet", "--force", "origin", "main:feature/x")
+    world.git("gc", "--quiet", "--prune=now", cwd=block.bare)
+    shutil.rmtree(world.git_cache)
+    before = snapshot(out)
+    r = cli("gh:me/pg-block@feature/x", "-o", out)
+    assert r.code == 2
+    assert r.err.strip() == (
+        f"error: gh:me/pg-block@feature/x: the recorded commit {gone[:12]} is no longer in "
+        "https://github.com/me/pg-block.git; run with --update=pg-block to follow feature/x"
+    )
+    assert snapshot(out) == before
+    assert cli("gh:me/pg-block@feature/x", "-o", out, "--update=pg-block").code == 0
+    assert apt(out) == ["pkg-three"]
+
+
 def test_a_changed_spec_resolves_again(cli, world, block, tmp_path):
     out = tmp_path / "out"
     assert cli("gh:me/pg-block@v1", "-o", out).code == 0

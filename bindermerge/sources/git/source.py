@@ -36,7 +36,7 @@ class GitSource(TreeSource):
     ``--check``) the source must be pinned and anything needing git raises.
     """
 
-    __slots__ = ("git", "pin", "run_git", "_commit", "_what", "_layout", "_entry")
+    __slots__ = ("git", "pin", "run_git", "_commit", "_layout", "_entry")
 
     kind = KIND
 
@@ -48,7 +48,6 @@ class GitSource(TreeSource):
         self.pin = pin
         self.run_git = run_git
         self._commit: str | None = None
-        self._what = ""
         self._layout: tuple[GitTree, str] | None = None
         self._entry: CacheEntry | None = None
 
@@ -73,12 +72,6 @@ class GitSource(TreeSource):
         if self._commit is None:
             self._commit = self._resolve()
         return self._commit
-
-    @property
-    def resolved_as(self) -> str:
-        """How the commit was found: ``branch main``, ``tag v1``, ``recorded``, ``commit``."""
-        self.commit  # noqa: B018 - resolving sets it
-        return self._what
 
     @property
     def identity(self) -> str:
@@ -129,23 +122,20 @@ class GitSource(TreeSource):
 
     def _resolve(self) -> str:
         if self.pin:
-            self._what = "recorded"
             return self.pin
         ref = self.git.ref
         if self.git.is_commit and ref is not None:
-            self._what = "commit"
             return ref.lower()
         self._need_git()
         from bindermerge.sources.git import command, remote
 
         try:
-            sha, what = remote.resolve(self.git.url, ref)
+            sha, _what = remote.resolve(self.git.url, ref)
         except remote.AmbiguousRef as exc:
             raise self._error(str(exc)) from None
         except command.GitError as exc:
             raise self._git_failed(exc, "reach") from None
         if sha is not None:
-            self._what = what
             return sha
         if ref is None or ref == "HEAD":
             raise self._error(f"{self.url} has no default branch (is the repository empty?)")
@@ -154,7 +144,6 @@ class GitSource(TreeSource):
         found = self._abbreviated(ref.lower())
         if found is None:
             raise self._unknown_ref(ref)
-        self._what = "commit"
         return found
 
     def _abbreviated(self, prefix: str) -> str | None:
