@@ -144,6 +144,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("force", False, "bool", ("--force",), scope="run",
            help="Replace an output directory bindermerge did not generate."),
     Option("json", False, "bool", ("--json",), scope="run", help="Print a JSON report on stdout."),
+    Option("exit_non_zero_on_write", False, "bool", ("--exit-non-zero-on-write",), scope="run",
+           help="Exit 1 when anything was written (a pre-commit hook then stops the commit, "
+           "so the regenerated files can be added); 0 when the output was up to date."),
     Option("update", (), "list", ("--update",), scope="run", metavar="[=SOURCE]",
            bare=UPDATE_ALL,
            help="Resolve git sources to the newest commit of their REF again (without it, "
@@ -182,6 +185,7 @@ class MergeOptions:
     dry_run: bool
     force: bool
     json: bool
+    exit_non_zero_on_write: bool
     update: tuple[str, ...]
 
     def __init__(self, **values: object) -> None:

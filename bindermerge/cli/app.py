@@ -19,18 +19,28 @@ import typer
 from typer.core import TyperGroup
 
 from bindermerge.cli.link_commands import link_command, stamp_command
-from bindermerge.options import OPTIONS, MergeOptions, Option, expand_bare
+from bindermerge.config import CONFIG_FLAG, NO_CONFIG_FLAG, PYPROJECT, STANDALONE, TABLE
+from bindermerge.options import OPTIONS, Option, expand_bare
 
 HELP = (
     "Compose several Binder / repo2docker configuration directories into one.\n\n"
-    "Run bindermerge SRC... -o binder to merge (merge is the default command); a source "
+    "Run bindermerge SRC... -o binder to merge (merge is the default command), or "
+    "bindermerge alone to run the merge the project's config file describes; a source "
     "named like a command is given as ./explain, or after merge."
 )
 SOURCES_HELP = (
     "Sources, merged in this order: directories, or git repositories spelled "
     "gh:OWNER/REPO[@REF][#SUBDIR], gl:OWNER/REPO[@REF][#SUBDIR] or git+URL[@REF][#SUBDIR] "
-    "(REF: a branch, tag or commit; SUBDIR: a folder of the repository)."
+    "(REF: a branch, tag or commit; SUBDIR: a folder of the repository). Without any, the "
+    f"sources of the config file ([{TABLE}] in {PYPROJECT}, or {STANDALONE}); given, they "
+    "replace its list."
 )
+CONFIG_HELP = (
+    f"The config file to read (default: {STANDALONE} or {PYPROJECT} with [{TABLE}] in this "
+    "directory or the nearest parent up to the root of the git work tree). Options given "
+    "here override its keys."
+)
+NO_CONFIG_HELP = "Read no config file."
 
 
 class DefaultMergeGroup(TyperGroup):
@@ -103,34 +113,56 @@ def _annotation(option: Option) -> Any:
 def _merge_command() -> Callable[..., None]:
     """The merge command, with one parameter per entry of the options table."""
 
-    def merge_command(**values: Any) -> None:
-        """Merge binder directories: bindermerge SRC... -o binder."""
-        from bindermerge.cli.main import run_merge
-        from bindermerge.cli.report import Reporter
+    def merge_command(ctx: typer.Context, **values: Any) -> None:
+        """Merge binder directories: bindermerge SRC... -o binder (or the config file's)."""
+        from bindermerge.cli.main import run_request
 
-        sources = values.pop("sources")
         given = {}
         for option in OPTIONS:
+            # Only what the command line says: the config file fills in the rest. By name:
+            # typer may carry its own copy of click, and with it of the enum.
+            source = ctx.get_parameter_source(option.name)
+            if source is None or source.name != "COMMANDLINE":
+                continue
             value = values[option.name]
             if option.kind == "bool":
                 value = (not value) if option.negate else value
-            if option.kind == "list" and not value:
-                continue
             given[option.name] = value
-        try:
-            opts = MergeOptions(**given)
-        except ValueError as exc:
-            raise SystemExit(Reporter(as_json=bool(values.get("json"))).usage(str(exc))) from None
-        raise SystemExit(run_merge(list(sources), opts))
+        raise SystemExit(
+            run_request(
+                list(values["sources"] or ()),
+                given,
+                config_file=values["config_file"],
+                no_config=values["no_config"],
+            )
+        )
 
     params = [
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
         inspect.Parameter(
             "sources",
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=None,
             annotation=Annotated[
-                List[str], typer.Argument(help=SOURCES_HELP, show_default=False, metavar="SRC...")
+                Optional[List[str]],
+                typer.Argument(help=SOURCES_HELP, show_default=False, metavar="[SRC]..."),
             ],
-        )
+        ),
+        inspect.Parameter(
+            "config_file",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                Optional[str],
+                typer.Option(CONFIG_FLAG, help=CONFIG_HELP, metavar="FILE", show_default=False),
+            ],
+        ),
+        inspect.Parameter(
+            "no_config",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=False,
+            annotation=Annotated[bool, typer.Option(NO_CONFIG_FLAG, help=NO_CONFIG_HELP)],
+        ),
     ]
     for option in OPTIONS:
         # A flag that turns something off (--no-fold) is False until given.

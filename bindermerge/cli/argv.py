@@ -10,6 +10,7 @@ Standard library only.
 
 from __future__ import annotations
 
+from bindermerge.config import CONFIG_FLAG, NO_CONFIG_FLAG
 from bindermerge.options import BY_FLAG, expand_bare
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast path avoids importing typing
@@ -21,22 +22,33 @@ NOT_A_MERGE = frozenset({"-h", "--help", "--version", "merge", "explain", "link"
 
 
 class Request:
-    """A parsed main command: the sources as typed and the option values given."""
+    """A parsed main command: the sources as typed (none: the config file's), the option
+    values given, and which config file to read (``config_file``, or none with
+    ``no_config``; neither: the one :func:`bindermerge.config.find` finds)."""
 
-    __slots__ = ("sources", "values")
+    __slots__ = ("sources", "values", "config_file", "no_config")
 
-    def __init__(self, sources: list[str], values: dict[str, object]) -> None:
+    def __init__(
+        self,
+        sources: list[str],
+        values: dict[str, object],
+        config_file: str | None = None,
+        no_config: bool = False,
+    ) -> None:
         self.sources = sources
         self.values = values
+        self.config_file = config_file
+        self.no_config = no_config
 
 
 def parse(argv: Sequence[str]) -> Request | None:
     """The sources and options of a plain merge command, or None when typer must parse it."""
     args = expand_bare(argv)  # --update alone is --update=*: never the next word as value
-    if not args or args[0] in NOT_A_MERGE:
+    if args and args[0] in NOT_A_MERGE:
         return None
     sources: list[str] = []
     values: dict[str, object] = {}
+    request = Request(sources, values)
     i = 0
     while i < len(args):
         a = args[i]
@@ -52,6 +64,19 @@ def parse(argv: Sequence[str]) -> Request | None:
             key, value = a.split("=", 1)
         elif not a.startswith("--") and len(a) > 2:  # -oDIR
             key, value = a[:2], a[2:]
+        if key == NO_CONFIG_FLAG and value is None:
+            request.no_config = True
+            i += 1
+            continue
+        if key == CONFIG_FLAG:
+            if value is None:
+                i += 1
+                if i >= len(args):
+                    return None
+                value = args[i]
+            request.config_file = value
+            i += 1
+            continue
         option = BY_FLAG.get(key)
         if option is None:
             return None
@@ -73,6 +98,5 @@ def parse(argv: Sequence[str]) -> Request | None:
                 return None
             values[option.name] = not option.negate
         i += 1
-    if not sources:
-        return None
-    return Request(sources, values)
+    # No sources is still a merge: the config file names them (or the merge says how to).
+    return request

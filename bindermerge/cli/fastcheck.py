@@ -1,9 +1,11 @@
-"""The fast path of ``--check`` (and of an unchanged ``--lock``): decide "up to date" from the
-output manifest alone.
+"""The fast path of ``--check`` (and of an unchanged ``--lock`` or merge): decide "up to date"
+from the output manifest alone.
 
-A pre-commit hook runs ``bindermerge SRC... -o binder --check`` on every commit; most of the
-time nothing changed. This module answers that case with the standard library only: it reads
-the arguments with :mod:`bindermerge.cli.argv` (the options table), opens the sources through
+A pre-commit hook runs ``bindermerge --check`` (or the regenerating ``bindermerge``) on every
+commit; most of the time nothing changed. This module answers that case with the standard
+library only: it takes the arguments as :mod:`bindermerge.cli.argv` read them (the options
+table) over the project's config file (:mod:`bindermerge.config`, read with tomllib), opens
+the sources through
 :mod:`bindermerge.sources.open` (the same :class:`Source` interface as the merge), computes
 their input digest and compares it, and every output file, with the manifest the last merge
 wrote (:mod:`bindermerge.output.manifest`); a git source pinned there is digested from its
@@ -18,7 +20,8 @@ import hashlib
 import os
 
 from bindermerge._version import __version__
-from bindermerge.cli.argv import parse
+from bindermerge.cli.argv import Request, parse
+from bindermerge.config import resolve
 from bindermerge.digest import input_digest, lock_digest
 from bindermerge.options import MergeOptions
 from bindermerge.output.manifest import NAME as MANIFEST
@@ -30,14 +33,25 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-def up_to_date(argv: Sequence[str]) -> bool:
-    """True only when the output is certainly what a merge of these inputs would write."""
-    request = parse(argv)
+def up_to_date(args: Sequence[str] | Request) -> bool:
+    """True only when the output is certainly what a merge of these inputs would write.
+
+    ``args`` are the command line's words, or the :class:`~bindermerge.cli.argv.Request`
+    :func:`~bindermerge.cli.argv.parse` read from them; the project's config file fills in
+    what they do not say, as for the merge itself.
+    """
+    request = args if isinstance(args, Request) else parse(args)
     if request is None:
         return False
     try:
-        opts = MergeOptions(**request.values)
-        if not (opts.check or opts.lock) or opts.output is None or opts.misplaced():
+        sources, values, _config = resolve(
+            request.sources,
+            request.values,
+            config_file=request.config_file,
+            no_config=request.no_config,
+        )
+        opts = MergeOptions(**values)
+        if opts.output is None or opts.misplaced():
             return False
         if opts.diff or opts.dry_run or opts.json or opts.strict:
             return False  # they print or judge more than "up to date": the full path does it
@@ -47,9 +61,9 @@ def up_to_date(argv: Sequence[str]) -> bool:
         # A git source counts by its recorded commit (a commit names its content): no git,
         # no cache, no network. One without a record, or under --update, is the merge's.
         pins = manifest.git_pins()
-        sources = open_sources(request.sources, pins=pins, update=opts.update, pinned_only=True)
+        opened = open_sources(sources, pins=pins, update=opts.update, pinned_only=True)
         digest = input_digest(
-            __version__, opts.digest_items(), ((s.name, s.digest()) for s in sources)
+            __version__, opts.digest_items(), ((s.name, s.digest()) for s in opened)
         )
         if opts.lock:
             digest = lock_digest(digest, opts.lock_items())

@@ -1,14 +1,16 @@
 """The command line: parse arguments, call the library, print, choose the exit code.
 
 Exit codes: 0 merged (warnings allowed), or nothing to do; 1 an unresolved conflict, an output
-that is out of date (``--check``) or differs (``--diff``), an unsatisfiable lock, or a warning
-under ``--strict``; 2 bad input or usage. Bad input never shows a traceback.
+that is out of date (``--check``) or differs (``--diff``), an unsatisfiable lock, a warning
+under ``--strict``, or anything written under ``--exit-non-zero-on-write`` (the regenerating
+pre-commit hook); 2 bad input or usage. Bad input never shows a traceback.
 
-:func:`main` takes three roads, cheapest first: an up-to-date ``--check`` (or unchanged
-``--lock``) is answered by :mod:`.fastcheck` from the manifest; a well-formed
-``bindermerge SRC... -o DIR [options]`` is read by :mod:`.argv` from the options table and
-merged without importing typer; everything else (``--help``, subcommands, mistakes) goes to
-the typer application in :mod:`.app`, which reports usage errors and calls back in here.
+:func:`main` takes three roads, cheapest first: an up-to-date output (``--check``, an
+unchanged ``--lock``, a merge with nothing to do) is answered by :mod:`.fastcheck` from the
+manifest; a well-formed ``bindermerge [SRC...] [options]`` is read by :mod:`.argv` from the
+options table, laid over the project's config file (:mod:`bindermerge.config`) and merged
+without importing typer; everything else (``--help``, subcommands, mistakes) goes to the
+typer application in :mod:`.app`, which reports usage errors and calls back in here.
 """
 
 from __future__ import annotations
@@ -27,29 +29,66 @@ EXIT_OK, EXIT_CONFLICT, EXIT_BAD_INPUT = 0, 1, 2
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point (``bindermerge`` and ``python -m bindermerge``)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if "--check" in args or "--lock" in args:
-        from bindermerge.cli.fastcheck import up_to_date
-
-        if up_to_date(args):
-            if "--check" not in args:  # a --lock run with nothing changed: no solve, no write
-                print(
-                    "bindermerge: output is up to date with its inputs; nothing to do",
-                    file=sys.stderr,
-                )
-            raise SystemExit(EXIT_OK)
     from bindermerge.cli.argv import parse
 
     request = parse(args)
-    if request is not None:
-        from bindermerge.options import MergeOptions
+    if request is None:  # help, a subcommand or a mistake: typer reads and explains
+        from bindermerge.cli.app import build_app
 
-        raise SystemExit(run_merge(request.sources, MergeOptions(**request.values)))
-    from bindermerge.cli.app import build_app
+        build_app()(args=args, prog_name="bindermerge")
+        return
+    from bindermerge.cli.fastcheck import up_to_date
 
-    build_app()(args=args, prog_name="bindermerge")
+    if up_to_date(request):
+        if not request.values.get("check"):  # a merge or --lock run with nothing changed
+            print(
+                "bindermerge: output is up to date with its inputs; nothing to do",
+                file=sys.stderr,
+            )
+        raise SystemExit(EXIT_OK)
+    raise SystemExit(
+        run_request(
+            request.sources,
+            request.values,
+            config_file=request.config_file,
+            no_config=request.no_config,
+        )
+    )
 
 
-def run_merge(sources: list[str], opts: MergeOptions) -> int:
+def run_request(
+    sources: Sequence[str],
+    values: dict[str, object],
+    *,
+    config_file: str | None = None,
+    no_config: bool = False,
+) -> int:
+    """Merge as the command line and the project's config file say; returns the exit code.
+
+    ``values`` holds the options given on the command line only: they override the config
+    file's, and ``sources`` given there replace its list.
+    """
+    from bindermerge.cli.report import Reporter
+    from bindermerge.config import resolve
+    from bindermerge.errors import BinderMergeError, UsageError
+    from bindermerge.options import MergeOptions
+
+    rep = Reporter(as_json=bool(values.get("json")))
+    try:
+        chosen, merged, _config = resolve(
+            sources, values, config_file=config_file, no_config=no_config
+        )
+        opts = MergeOptions(**merged)
+    except UsageError as exc:
+        return rep.usage(str(exc))
+    except BinderMergeError as exc:  # a config file that cannot be used: one line, exit 2
+        return rep.error(exc)
+    except ValueError as exc:  # values that do not fit the options table
+        return rep.usage(str(exc))
+    return run_merge(chosen, opts)
+
+
+def run_merge(sources: Sequence[str], opts: MergeOptions) -> int:
     """Merge ``sources`` as ``opts`` say and report; returns the exit code."""
     from pathlib import Path
 
@@ -143,6 +182,12 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
 
         rep.plan(output, planned_files(result))
         return rep.finish(result, EXIT_OK, None)
+    from bindermerge.output import compare
+
+    if output.is_dir() and not compare.compare(output, result):
+        # Byte for byte what is there already (manifest included): rewriting would only
+        # touch modification times, and a hook must be able to tell "nothing changed".
+        return rep.finish(result, EXIT_OK, f"{output} is up to date; nothing written")
     try:
         result.write(output, force=opts.force)
     except BinderMergeError as exc:
@@ -151,12 +196,12 @@ def run_merge(sources: list[str], opts: MergeOptions) -> int:
         return rep.error(OutputError(f"{output}: cannot write: {exc.strerror}"))
     paths = ", ".join(f.path for f in result.files if "/" not in f.path)
     n = len(result.sources)
-    return rep.finish(
-        result,
-        EXIT_OK,
-        f"wrote {output}/ from {n} source{'s' if n != 1 else ''}: {paths}",
-        written=True,
-    )
+    summary = f"wrote {output}/ from {n} source{'s' if n != 1 else ''}: {paths}"
+    if opts.exit_non_zero_on_write:
+        return rep.finish(
+            result, EXIT_CONFLICT, f"{summary} (exit 1: add the regenerated files)", written=True
+        )
+    return rep.finish(result, EXIT_OK, summary, written=True)
 
 
 def run_explain(directory: str, as_json: bool) -> int:

@@ -19,10 +19,9 @@ directory.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from bindermerge.context import MergeContext
 from bindermerge.errors import InputError, ParseError
@@ -93,18 +92,14 @@ def parse(file: SourceFile, view: object) -> JuliaFile:
 
 def _load_toml(text: str, origin: Origin) -> dict[str, TomlValue]:
     """The TOML document as plain values; ParseError naming the line when it is not TOML."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised only on Python 3.10 (tomli: the same parser)
-        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    from bindermerge.toml_reading import error_position, loads
+
     try:
-        table: dict[str, TomlValue] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib names the place only in its message: "... (at line 3, column 7)".
-        where = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
-        line = int(where[1]) if where else None
-        raise ParseError(f"not valid TOML: {exc}", origin.at(line)) from None
-    return table
+        table = loads(text)
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        line, reason = error_position(str(exc), text)
+        raise ParseError(f"not valid TOML: {reason}", origin.at(line)) from None
+    return cast("dict[str, TomlValue]", table)
 
 
 def _line_index(text: str) -> dict[tuple[str, str], int]:

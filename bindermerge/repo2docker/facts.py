@@ -15,7 +15,6 @@ functions that need them, so a merge whose output has none of those files import
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,15 +216,12 @@ def text_of(content: FileContent) -> str | None:
 
 def load_toml(text: str) -> dict[str, object]:
     """Parse TOML with tomllib (tomli before Python 3.11); raise :class:`InvalidToml`."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised only on Python 3.10
-        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    from bindermerge.toml_reading import loads
+
     try:
-        data: dict[str, object] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
+        return loads(text)
+    except ValueError as e:  # tomllib.TOMLDecodeError
         raise InvalidToml(str(e)) from None
-    return data
 
 
 def is_python_package(pyproject: Mapping[str, object]) -> bool:
