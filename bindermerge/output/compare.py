@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bindermerge.output.manifest import NAME as MANIFEST
 from bindermerge.output.write import DirState, planned_files
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ def compare(directory: Path, result: MergeResult) -> list[Difference]:
     state = DirState.read(Path(directory))
     planned = {f.path: f for f in planned_files(result)}
     diffs: list[Difference] = []
-    for path in sorted(set(planned) | set(state.files)):
+    # The manifest last: it changes whenever anything does, and says least about what.
+    for path in sorted(set(planned) | set(state.files), key=lambda p: (p == MANIFEST, p)):
         want, have = planned.get(path), state.files.get(path)
         if want is None:
             diffs.append(Difference(path, "extra"))
