@@ -22,6 +22,7 @@ import os
 from bindermerge.errors import InputError, ParseError, UsageError
 from bindermerge.options import BY_CONFIG_KEY, Option
 from bindermerge.sources.spellings import is_git, looks_remote
+from bindermerge.user_cache import user_cache
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast --check path avoids typing
 if TYPE_CHECKING:
@@ -159,11 +160,9 @@ def _configures(pyproject: str) -> bool:
     if b"bindermerge" not in data:
         return False
     try:
-        doc = _parse_toml(data)
+        return _table(data, in_pyproject=True) is not None
     except ValueError:
         return True
-    tool = doc.get("tool")
-    return isinstance(tool, dict) and "bindermerge" in tool
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -182,24 +181,19 @@ def load(path: str, *, required: bool = False) -> Config:
             data = fh.read()
     except OSError as exc:
         raise ConfigError(f"cannot read the config file: {exc.strerror}", path=shown) from None
+    in_pyproject = os.path.basename(path) == PYPROJECT
     try:
-        doc = _parse_toml(data)
+        table = _table(data, in_pyproject=in_pyproject)
     except UnicodeDecodeError as exc:
         raise ParseError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=shown) from None
     except ValueError as exc:  # tomllib.TOMLDecodeError: its message has the line and column
         raise _toml_error(shown, data, str(exc)) from None
-    in_pyproject = os.path.basename(path) == PYPROJECT
-    table: object = doc
-    if in_pyproject:
-        tool = doc.get("tool", {})
-        table = tool.get("bindermerge") if isinstance(tool, dict) else None
-        if table is None:
-            if required:
-                raise ConfigError(f"has no [{TABLE}] table", path=shown)
-            table = {}
-        if not isinstance(table, dict):
-            raise _key_error(shown, data, in_pyproject, None, f"{TABLE} must be a table")
-    assert isinstance(table, dict)
+    if table is None:
+        if required:
+            raise ConfigError(f"has no [{TABLE}] table", path=shown)
+        table = {}
+    if not isinstance(table, dict):
+        raise _key_error(shown, data, in_pyproject, None, f"{TABLE} must be a table")
     directory = os.path.dirname(os.path.abspath(path))
     sources: list[str] | None = None
     values: dict[str, object] = {}
@@ -218,10 +212,59 @@ def load(path: str, *, required: bool = False) -> Config:
     return Config(shown, sources, values)
 
 
-def _parse_toml(data: bytes) -> dict[str, object]:
+def _table(data: bytes, *, in_pyproject: bool) -> object:
+    """The config table of a file's bytes: the whole document (bindermerge.toml), or
+    ``[tool.bindermerge]`` (pyproject.toml; None when it has none). ``ValueError`` when the
+    bytes are not UTF-8 TOML.
+
+    Parsed by tomllib once per content: the table is kept as JSON in the user's cache, named
+    by the sha256 of the bytes, so the fast ``--check`` of an unchanged config file (a
+    pre-commit hook, on every commit) skips tomllib's import, a third of its start-up. The
+    name is the content's, so an entry can never be stale; one that does not read back is
+    parsed again, and one that cannot be written is not needed.
+    """
+    import hashlib
+    import json
+
+    kind = b"pyproject\0" if in_pyproject else b"standalone\0"
+    key = hashlib.sha256(_CACHE_FORMAT + kind + data).hexdigest()
+    entry = os.path.join(user_cache(), "config", f"{key}.json")
+    try:
+        with open(entry, encoding="utf-8") as fh:
+            cached = json.load(fh)
+        if isinstance(cached, dict) and "table" in cached:
+            return cached["table"]
+    except (OSError, ValueError):
+        pass
     from bindermerge.toml_reading import loads
 
-    return loads(data.decode("utf-8"))
+    doc = loads(data.decode("utf-8"))
+    table: object = doc
+    if in_pyproject:
+        tool = doc.get("tool")
+        table = tool.get("bindermerge") if isinstance(tool, dict) else None
+    _keep(entry, {"table": table})
+    return table
+
+
+_CACHE_FORMAT = b"bindermerge-config-1\0"
+
+
+def _keep(entry: str, value: dict[str, object]) -> None:
+    """Write ``value`` to the cache entry when JSON holds it exactly; never fail."""
+    import json
+
+    try:
+        text = json.dumps(value, sort_keys=True)
+        if json.loads(text) != value:  # a TOML date or a NaN: parse such a file each time
+            return
+        os.makedirs(os.path.dirname(entry), exist_ok=True)
+        partial = f"{entry}.{os.getpid()}.tmp"
+        with open(partial, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(partial, entry)  # whole or absent, with another process writing too
+    except (OSError, TypeError, ValueError):
+        pass
 
 
 def _checked(

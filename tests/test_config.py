@@ -349,3 +349,53 @@ def test_configured_check_stays_on_the_fast_path(project):
             [sys.executable, "-c", probe, *args], cwd=project, capture_output=True, text=True
         )
         assert proc.stdout.strip() == "0 []", (args, proc.stdout, proc.stderr)
+
+
+# --- the parsed-config cache ----------------------------------------------------------------
+
+PROBE_TOMLLIB = (
+    "import sys\n"
+    "from bindermerge.cli import main\n"
+    "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
+    "print(code, 'tomllib' in sys.modules)\n"
+)
+
+
+def _probe(project: Path, *args: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE_TOMLLIB, *args], cwd=project, capture_output=True, text=True
+    )
+    return proc.stdout.strip()
+
+
+def test_an_unchanged_config_is_read_without_tomllib(project):
+    import os
+
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.bindermerge]\nsources = ["blocks/db"]\noutput = "binder"\n'
+    )
+    assert _probe(project) == "0 True"  # the first read parses, and keeps the table
+    assert _probe(project, "--check") == "0 False"
+    entries = list((Path(os.environ["XDG_CACHE_HOME"]) / "bindermerge" / "config").iterdir())
+    assert len(entries) == 1
+    # A changed file is another entry: its values, never the old ones.
+    (project / "pyproject.toml").write_text(
+        '[tool.bindermerge]\nsources = ["blocks/refine"]\noutput = "binder"\n'
+    )
+    assert _probe(project, "--check") == "1 True"
+    assert _probe(project) == "0 False"  # parsed once, by the check
+    assert apt(project / "binder") == ["openjdk-17-jre-headless"]
+    # An entry that does not read back is parsed again (and put right).
+    for entry in (Path(os.environ["XDG_CACHE_HOME"]) / "bindermerge" / "config").iterdir():
+        entry.write_text('{"table": ')
+    assert _probe(project, "--check") == "0 True"
+    assert _probe(project, "--check") == "0 False"
+
+
+def test_a_config_json_cannot_hold_is_parsed_each_time(project):
+    (project / "bindermerge.toml").write_text(
+        'sources = ["blocks/db"]\noutput = "binder"\nwhen = 2024-01-01\n'
+    )
+    r = _probe(project)
+    assert r == "2 True"  # 'when' is no key: the error, from a fresh parse ...
+    assert _probe(project) == "2 True"  # ... every time (a date does not survive JSON)

@@ -225,6 +225,10 @@ def test_a_recorded_commit_gone_upstream_says_how_to_move_on(cli, world, block, 
     block.git("push", "--quiet", "--force", "origin", "main:feature/x")
     world.git("gc", "--quiet", "--prune=now", cwd=block.bare)
     shutil.rmtree(world.git_cache)
+    # An up-to-date output needs nothing of the commit but its name ...
+    assert cli("gh:me/pg-block@feature/x", "-o", out).code == 0
+    # ... one to write again needs its files.
+    (out / "apt.txt").unlink()
     before = snapshot(out)
     r = cli("gh:me/pg-block@feature/x", "-o", out)
     assert r.code == 2
@@ -291,6 +295,7 @@ def test_fast_check_needs_no_git_no_cache_no_network(world, block, tmp_path, mak
     proc = subprocess.run(
         [sys.executable, "-c", script, *args, "--check"],
         env={**os.environ, **env},
+        cwd=tmp_path,  # no config file around: this checkout's pyproject.toml is not read
         capture_output=True,
         text=True,
         timeout=60,

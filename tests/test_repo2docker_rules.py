@@ -388,7 +388,7 @@ def test_constants_match_installed_repo2docker() -> None:
     assert PYTHON_REGEX.pattern == constants.PYTHON_PIN_RE.pattern
     assert pipfile.VERSION_PAT.pattern == constants.PIPFILE_VERSION_RE.pattern
     assert SUPPORTED_PYTHON_VERSION == constants.PYPROJECT_FALLBACK_PYTHONS
-    assert r.RSPM_CUTOFF_DATE == constants.RSPM_CUTOFF_DATE
+    assert r.RSPM_CUTOFF_DATE.isoformat() == constants.RSPM_CUTOFF_DATE
     # Not module constants in repo2docker: the patterns are written inline where applied.
     base_source = inspect.getsource(base)
     assert f're.match(r"{constants.APT_LINE_RE.pattern}", package)' in base_source

@@ -78,10 +78,10 @@ def parse(file: SourceFile, view: object) -> Runtime:
                 "or r-X.Y-YYYY-MM-DD",
                 origin,
             )
-        if rt.date < RSPM_CUTOFF_DATE:
+        if rt.date.isoformat() < RSPM_CUTOFF_DATE:
             raise InputError(
                 f"runtime.txt {text!r}: repo2docker needs an R snapshot date on or after "
-                f"{RSPM_CUTOFF_DATE.isoformat()}",
+                f"{RSPM_CUTOFF_DATE}",
                 origin,
             )
     else:

@@ -56,7 +56,7 @@ def _r_version(facts: Facts) -> list[str]:
     if rt is None:
         return []
     rt_path = facts.cfg + RUNTIME_TXT
-    if rt.picks_r and rt.date is not None and rt.date < RSPM_CUTOFF_DATE:
+    if rt.picks_r and rt.date is not None and rt.date.isoformat() < RSPM_CUTOFF_DATE:
         raise ValueError(
             f"{rt_path}: snapshot date {rt.date} is before {RSPM_CUTOFF_DATE}, the first one "
             "repo2docker can use (MRAN is gone)"

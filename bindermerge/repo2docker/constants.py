@@ -6,7 +6,6 @@ imports :data:`BINDER_DIRS` from here.
 
 from __future__ import annotations
 
-import datetime
 import re
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast path avoids importing typing
@@ -88,7 +87,9 @@ LEGACY_KERNEL_BELOW = (3, 7)
 # default; repo2docker takes the *newest* one allowed.
 PYPROJECT_FALLBACK_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 # RBuildPack: first Posit package-manager snapshot; older dates are *detected* as R and then fail.
-RSPM_CUTOFF_DATE = datetime.date(2018, 12, 7)
+# ISO text, compared with a date's isoformat() (the same order for four-digit years): importing
+# datetime here would cost every fast --check, which reads this module's file names.
+RSPM_CUTOFF_DATE = "2018-12-07"
 # RBuildPack.r_version: x.y -> full version; x.y.z is taken as given; anything else fails.
 R_VERSIONS = {
     "4.5": "4.5.1", "4.4": "4.4.2", "4.3": "4.3.3", "4.2": "4.2.3", "4.1": "4.1.3",

@@ -24,6 +24,7 @@ import shutil
 from contextlib import contextmanager
 
 from bindermerge.sources.git import command
+from bindermerge.user_cache import user_cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,10 +38,7 @@ _READABLE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def cache_root() -> str:
     """``$XDG_CACHE_HOME/bindermerge/git`` (``~/.cache`` when unset or not absolute)."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):  # the XDG rule: a relative value is ignored
-        base = os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "bindermerge", "git")
+    return os.path.join(user_cache(), "git")
 
 
 def entry_key(url: str) -> str:
