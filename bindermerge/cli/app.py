@@ -18,9 +18,16 @@ from typing import Annotated, Any, List, Optional
 import typer
 from typer.core import TyperGroup
 
+from bindermerge.cli.basebox_command import basebox_command, expand_push
 from bindermerge.cli.link_commands import link_command, stamp_command
-from bindermerge.config import CONFIG_FLAG, NO_CONFIG_FLAG, PYPROJECT, STANDALONE, TABLE
-from bindermerge.options import OPTIONS, Option, expand_bare
+from bindermerge.cli.table_params import (
+    config_parameters,
+    given,
+    option_parameters,
+    with_signature,
+)
+from bindermerge.config import PYPROJECT, STANDALONE, TABLE
+from bindermerge.options import OPTIONS, expand_bare
 
 HELP = (
     "Compose several Binder / repo2docker configuration directories into one.\n\n"
@@ -35,12 +42,6 @@ SOURCES_HELP = (
     f"sources of the config file ([{TABLE}] in {PYPROJECT}, or {STANDALONE}); given, they "
     "replace its list."
 )
-CONFIG_HELP = (
-    f"The config file to read (default: {STANDALONE} or {PYPROJECT} with [{TABLE}] in this "
-    "directory or the nearest parent up to the root of the git work tree). Options given "
-    "here override its keys."
-)
-NO_CONFIG_HELP = "Read no config file."
 
 
 class DefaultMergeGroup(TyperGroup):
@@ -50,8 +51,10 @@ class DefaultMergeGroup(TyperGroup):
     def resolve_command(self, ctx: Any, args: List[str]) -> Any:
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
             args = ["merge", *args]
-        if args and args[0] == "merge":
+        if args and args[0] in ("merge", "basebox"):
             args = expand_bare(args)  # --update alone: the table's bare value, as argv reads it
+        if args and args[0] == "basebox":
+            args = expand_push(args)
         return super().resolve_command(ctx, args)
 
 
@@ -90,24 +93,8 @@ def build_app() -> typer.Typer:
     app.command("explain")(explain_command)
     app.command("link")(link_command)
     app.command("stamp")(stamp_command)
+    app.command("basebox")(basebox_command())
     return app
-
-
-def _annotation(option: Option) -> Any:
-    """The typer annotation of one option, from its table entry."""
-    decls = list(option.flags)
-    info: Any
-    if option.kind == "bool":
-        info = typer.Option(*decls, help=option.help)
-        return Annotated[bool, info]
-    if option.kind == "list":
-        info = typer.Option(*decls, help=option.help, metavar=option.metavar, show_default=False)
-        return Annotated[Optional[List[str]], info]
-    if option.kind == "choice":
-        info = typer.Option(*decls, help=option.help, metavar="|".join(option.choices))
-        return Annotated[str, info]
-    info = typer.Option(*decls, help=option.help, metavar=option.metavar, show_default=False)
-    return Annotated[Optional[str], info]
 
 
 def _merge_command() -> Callable[..., None]:
@@ -117,21 +104,10 @@ def _merge_command() -> Callable[..., None]:
         """Merge binder directories: bindermerge SRC... -o binder (or the config file's)."""
         from bindermerge.cli.main import run_request
 
-        given = {}
-        for option in OPTIONS:
-            # Only what the command line says: the config file fills in the rest. By name:
-            # typer may carry its own copy of click, and with it of the enum.
-            source = ctx.get_parameter_source(option.name)
-            if source is None or source.name != "COMMANDLINE":
-                continue
-            value = values[option.name]
-            if option.kind == "bool":
-                value = (not value) if option.negate else value
-            given[option.name] = value
         raise SystemExit(
             run_request(
                 list(values["sources"] or ()),
-                given,
+                given(ctx, values, OPTIONS),
                 config_file=values["config_file"],
                 no_config=values["no_config"],
             )
@@ -148,38 +124,10 @@ def _merge_command() -> Callable[..., None]:
                 typer.Argument(help=SOURCES_HELP, show_default=False, metavar="[SRC]..."),
             ],
         ),
-        inspect.Parameter(
-            "config_file",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[
-                Optional[str],
-                typer.Option(CONFIG_FLAG, help=CONFIG_HELP, metavar="FILE", show_default=False),
-            ],
-        ),
-        inspect.Parameter(
-            "no_config",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=False,
-            annotation=Annotated[bool, typer.Option(NO_CONFIG_FLAG, help=NO_CONFIG_HELP)],
-        ),
+        *config_parameters(),
+        *option_parameters(OPTIONS),
     ]
-    for option in OPTIONS:
-        # A flag that turns something off (--no-fold) is False until given.
-        default = (not option.default) if option.negate else option.default
-        if option.kind == "list":
-            default = None
-        params.append(
-            inspect.Parameter(
-                option.name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=default,
-                annotation=_annotation(option),
-            )
-        )
-    merge_command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    merge_command.__annotations__ = {p.name: p.annotation for p in params}
-    return merge_command
+    return with_signature(merge_command, params)
 
 
 def explain_command(

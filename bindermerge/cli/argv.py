@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 # First words that are never a source: subcommands and the flags typer answers itself.
-NOT_A_MERGE = frozenset({"-h", "--help", "--version", "merge", "explain", "link", "stamp"})
+NOT_A_MERGE = frozenset(
+    {"-h", "--help", "--version", "merge", "explain", "link", "stamp", "basebox"}
+)
 
 
 class Request:

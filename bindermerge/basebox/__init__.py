@@ -1,0 +1,1 @@
+"""Base-box branches: the merged environment committed onto a branch of its own (bindermerge basebox)."""

@@ -1,0 +1,425 @@
+"""``bindermerge basebox``: merge the sources and commit the result onto a base-box branch.
+
+A base-box branch holds only an environment: ``binder/`` (the merged output, manifest
+included) and a README.md with its launch links. Content lives in another repository and is
+pulled in with nbgitpuller when a session starts, so content changes never rebuild the image.
+
+The run reads the branch as it is (its ``binder/`` is the previous output: the recorded git
+commits are kept, a lock is reused, a file changed by hand is refused without ``--force``),
+merges exactly as ``bindermerge`` does, and commits only when the tree changed, with the
+plumbing of :mod:`.branch`: the user's checkout is never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shlex
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bindermerge.basebox import branch as git
+from bindermerge.basebox.branch import BranchError
+from bindermerge.errors import BinderMergeError, UsageError
+
+if TYPE_CHECKING:
+    from bindermerge.cli.report import Reporter
+    from bindermerge.options import MergeOptions
+    from bindermerge.pipeline import MergeResult
+
+BINDER = "binder"
+README = "README.md"
+README_TEMPLATE = "basebox-README.md.j2"
+TRAILER = "Bindermerge-Readme"  # the sha256 of the README this tool wrote, in the commit
+NBGITPULLER = "nbgitpuller"
+EXIT_OK, EXIT_CONFLICT, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@dataclass
+class BaseboxRequest:
+    """What ``bindermerge basebox`` was asked to do (the command line's words, parsed).
+
+    ``values`` are the merge options given on the command line (the config file fills in the
+    rest, as for a merge); ``push`` is the remote to push to, or None.
+    """
+
+    branch: str
+    sources: list[str] = field(default_factory=list)
+    values: dict[str, object] = field(default_factory=dict)
+    config_file: str | None = None
+    no_config: bool = False
+    repo: str = "."
+    content: str | None = None
+    content_branch: str | None = None
+    target_path: str | None = None
+    binder_repo: str | None = None
+    remote: str = "origin"
+    templates: str | None = None
+    push: str | None = None
+    hub: str | None = None
+    app: str | None = None
+
+
+@dataclass(frozen=True)
+class Launch:
+    url: str
+    badge: str
+    plain: str | None  # the environment without content, when the main link pulls content
+
+
+def run_basebox(request: BaseboxRequest) -> int:
+    """Run ``bindermerge basebox``; print what happened and the launch URL last; exit code."""
+    from bindermerge.cli.report import Reporter
+
+    rep = Reporter(as_json=False)
+    try:
+        return _run(request, rep)
+    except BinderMergeError as exc:
+        return rep.usage(str(exc)) if isinstance(exc, UsageError) else rep.error(exc)
+
+
+def _run(request: BaseboxRequest, rep: Reporter) -> int:
+    from bindermerge.config import resolve
+    from bindermerge.options import MergeOptions
+
+    sources, values, _config = resolve(
+        request.sources,
+        request.values,
+        config_file=request.config_file,
+        no_config=request.no_config,
+    )
+    values.pop("output", None)  # the branch is the output
+    try:
+        opts = MergeOptions(**values)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    problem = opts.misplaced()
+    if problem:
+        raise UsageError(problem)
+    repo = git.open_repository(request.repo)
+    ref = git.check_branch_name(repo, request.branch)
+    holder = git.checked_out(repo, ref)
+    if holder is not None:
+        raise BranchError(
+            f"branch {request.branch} is checked out in {holder}: basebox would change it under "
+            "that work tree; check out another branch there, or name another --branch"
+        )
+    launch = _launch(request, repo)  # before any work: a bad --content or --hub is exit 2
+    old = git.head_of(repo, ref)
+    with tempfile.TemporaryDirectory(prefix="bindermerge-basebox-") as tmp:
+        out = Path(tmp) / BINDER
+        old_readme = _check_out_previous(repo, request, old, out, force=opts.force)
+        result = _merge(request, sources, opts, out, Path(tmp))
+        rep.findings(result)
+        if not result.ok:
+            return rep.finish(result, EXIT_CONFLICT, f"unresolved conflicts: {ref} unchanged")
+        if opts.strict and (any(not w.is_info for w in result.warnings) or result.conflicts):
+            return rep.finish(result, EXIT_CONFLICT, f"warnings under --strict: {ref} unchanged")
+        if opts.lock:
+            locked = _lock(result, out, opts, rep)
+            if locked is None:
+                return EXIT_CONFLICT
+            result = locked
+        result.write(out, force=True)  # our own temporary copy: checked above
+        readme = _readme(request, sources, result, launch).encode("utf-8")
+        if old_readme is not None and old_readme != readme and not opts.force:
+            _refuse_edited_readme(repo, request, old)
+        files = _tree_files(out)
+        files[README] = ("100644", readme)
+        tree = git.write_tree(repo, files)
+    if old is not None and git.tree_of(repo, old) == tree:
+        rep.finish(result, EXIT_OK, f"branch {request.branch} is up to date")
+    else:
+        message = _message(sources, result, readme)
+        new = git.commit(repo, tree, old, message)
+        git.move(repo, ref, new, old)
+        made = "created" if old is None else "updated"
+        rep.finish(
+            result, EXIT_OK, f"{made} branch {request.branch} ({new[:12]}): {BINDER}/, {README}"
+        )
+    if request.push is not None:
+        git.push(repo, request.push, ref)
+        print(f"bindermerge: pushed {request.branch} to {request.push}", file=sys.stderr)
+    if launch is not None:
+        print(launch.url)
+    else:
+        print(
+            "bindermerge: no launch link: name the repository with --binder-repo gh:OWNER/REPO",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+# --- the previous state of the branch -------------------------------------------------------
+
+
+def _check_out_previous(
+    repo: git.Repository, request: BaseboxRequest, old: str | None, out: Path, *, force: bool
+) -> bytes | None:
+    """Write the branch's ``binder/`` to ``out`` (the previous output: its manifest pins the
+    git sources and lets a lock be reused) and return its README's bytes. Refuses, without
+    ``force``, a branch holding files bindermerge did not write."""
+    if old is None:
+        return None
+    from bindermerge.output.write import ownership_problem
+
+    entries = git.files_of(repo, old)
+    prefix = f"{BINDER}/"
+    foreign = sorted(p for p in entries if not p.startswith(prefix) and p != README)
+    foreign += sorted(p for p, e in entries.items() if p.startswith(prefix) and e.mode == "160000")
+    if foreign and not force:
+        raise BranchError(_would_lose(request.branch, "holds files bindermerge did not write",
+                                      foreign))  # fmt: skip
+    mine = {p: e for p, e in entries.items() if p.startswith(prefix) and e.mode != "160000"}
+    paths = sorted(mine)
+    for path, data in zip(paths, git.read_blobs(repo, [mine[p].blob for p in paths]), strict=True):
+        target = out / path[len(prefix) :]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if mine[path].mode == "120000":
+            os.symlink(data, target)
+        else:
+            target.write_bytes(data)
+            target.chmod(0o755 if mine[path].mode == "100755" else 0o644)
+    problem = ownership_problem(out) if out.exists() else None
+    if problem and not force:
+        raise BranchError(
+            f"branch {request.branch}: {BINDER}/ {problem}; use --force to replace it"
+        )
+    if problem:  # --force: start from nothing, as the output of a merge would
+        import shutil
+
+        shutil.rmtree(out)
+    readme = entries.get(README)
+    return git.read_blobs(repo, [readme.blob])[0] if readme is not None else None
+
+
+def _would_lose(branch: str, what: str, paths: list[str], shown: int = 5) -> str:
+    head = ", ".join(paths[:shown])
+    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    n = len(paths)
+    return (
+        f"branch {branch} {what}; --force would lose {n} file{'s' if n != 1 else ''}: {head}{more}"
+    )
+
+
+def _refuse_edited_readme(repo: git.Repository, request: BaseboxRequest, old: str | None) -> None:
+    """The README differs from the new one: fine when it is the one the last run wrote
+    (its sha256 is in that commit's message), refused when someone edited it."""
+    assert old is not None
+    body = repo.git("cat-file", "commit", old).decode("utf-8", "replace")
+    entries = git.files_of(repo, old)
+    data = git.read_blobs(repo, [entries[README].blob])[0]
+    written = f"{TRAILER}: sha256:{hashlib.sha256(data).hexdigest()}"
+    if written not in body.splitlines():
+        raise BranchError(_would_lose(request.branch, f"has a {README} bindermerge did not write",
+                                      [README]))  # fmt: skip
+
+
+def _tree_files(out: Path) -> dict[str, tuple[str, bytes]]:
+    files = {}
+    for path in sorted(out.rglob("*")):
+        if path.is_file():
+            mode = "100755" if os.access(path, os.X_OK) else "100644"
+            files[f"{BINDER}/{path.relative_to(out).as_posix()}"] = (mode, path.read_bytes())
+    return files
+
+
+# --- the merge ------------------------------------------------------------------------------
+
+
+def _merge(request: BaseboxRequest, sources: Sequence[str], opts: MergeOptions, out: Path,
+           tmp: Path) -> MergeResult:  # fmt: skip
+    """Merge as ``bindermerge`` would into ``out``; with ``--content``, nbgitpuller is added
+    to where the environment installs Python packages unless a source installs it already."""
+    from bindermerge.output.manifest import Manifest, ManifestError
+    from bindermerge.pipeline import merge
+    from bindermerge.sources.open import open_sources
+
+    try:
+        recorded = Manifest.read(out)
+    except (ManifestError, OSError):
+        recorded = None
+    pins = recorded.git_pins() if recorded is not None else {}
+    result = merge(open_sources(list(sources), pins=pins, update=opts.update), opts)
+    if request.content is None or not result.ok or installs(result, NBGITPULLER):
+        return result
+    added = tmp / NBGITPULLER
+    added.mkdir()
+    (added / "requirements.txt").write_text(
+        "# bindermerge basebox --content: nbgitpuller pulls the content repository in\n"
+        f"{NBGITPULLER}\n"
+    )
+    specs = [*sources, str(added)]
+    return merge(open_sources(specs, pins=pins, update=opts.update), opts)
+
+
+def installs(result: MergeResult, package: str) -> bool:
+    """True when the merged environment installs ``package`` (a conda dependency, a pip
+    entry of environment.yml, or a line of requirements.txt)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    from bindermerge.kinds.environment.model import MergedEnvironment
+    from bindermerge.specs.pip import MergedPip
+
+    wanted = canonicalize_name(package)
+    environment = result.values.get("environment")
+    pips = [result.values.get("requirements")]
+    if isinstance(environment, MergedEnvironment):
+        if any(canonicalize_name(d.name) == wanted for d in environment.dependencies):
+            return True
+        pips.append(environment.pip)
+    for merged in pips:
+        if not isinstance(merged, MergedPip):
+            continue
+        for requirement in merged.requirements:
+            try:
+                if canonicalize_name(Requirement(requirement.text).name) == wanted:
+                    return True
+            except InvalidRequirement:
+                continue  # a URL or a local path: not the package by name
+    return False
+
+
+def _lock(result: MergeResult, out: Path, opts: MergeOptions, rep: Reporter) -> MergeResult | None:
+    from bindermerge.lock import UnsatisfiableError
+    from bindermerge.lock.apply import lock_result
+
+    try:
+        return lock_result(result, out, platforms=opts.platforms, backend=opts.lock_backend,
+                           lock_pip=opts.lock_pip, solve=True)  # fmt: skip
+    except UnsatisfiableError as exc:
+        by = f"; packages asked for by {', '.join(exc.sources)}" if exc.sources else ""
+        rep.finish(result, EXIT_CONFLICT,
+                   f"the merged environment cannot be solved for {exc.platform}{by}:\n"
+                   f"{exc.explanation}")  # fmt: skip
+        return None
+
+
+# --- links, README and the commit message ---------------------------------------------------
+
+
+def _launch(request: BaseboxRequest, repo: git.Repository) -> Launch | None:
+    """The branch's launch link (with nbgitpuller when there is content), or None when the
+    repository cannot be named for a BinderHub."""
+    from bindermerge.links import badge, content, environment, launch_url
+
+    pulled = None
+    if request.content is not None:
+        pulled = content(request.content, branch=request.content_branch,
+                         target_path=request.target_path)  # fmt: skip
+    spec = request.binder_repo or _spelling_of_remote(repo, request.remote)
+    if spec is None:
+        return None
+    env = environment(spec, ref=request.branch, what="--binder-repo")
+    if env.ref != request.branch:
+        raise UsageError(f"--binder-repo {spec!r}: give no @REF; the branch is the ref")
+    url = launch_url(env, hub=request.hub, app=request.app, content=pulled)
+    plain = launch_url(env, hub=request.hub) if pulled is not None else None
+    return Launch(url, badge(url, "markdown"), plain)
+
+
+def _spelling_of_remote(repo: git.Repository, remote: str) -> str | None:
+    """``gh:OWNER/REPO``, ``gl:...`` or ``git+https://...`` for a remote a hub can fetch."""
+    from bindermerge.links.content import public_url
+
+    fetched_from = git.remote_url(repo, remote)
+    url = public_url(fetched_from) if fetched_from is not None else None
+    if url is None:
+        return None
+    host, _, path = url.removeprefix("https://").partition("/")
+    if host == "github.com" and path.count("/") == 1:
+        return f"gh:{path}"
+    if host == "gitlab.com":
+        return f"gl:{path}"
+    return f"git+{url}"
+
+
+def _readme(
+    request: BaseboxRequest, specs: Sequence[str], result: MergeResult, launch: Launch | None
+) -> str:
+    from bindermerge._version import __version__
+
+    values = {
+        "branch": request.branch,
+        "sources": _sources(specs, result),
+        "launch": launch,
+        "content": _content(request),
+        "command": _command(request),
+        "version": __version__,
+    }
+    if request.templates is not None:
+        return _render_user_template(request.templates, values)
+    from bindermerge.render.templates import render
+
+    return render(README_TEMPLATE, **values)
+
+
+def _render_user_template(directory: str, values: Mapping[str, object]) -> str:
+    import jinja2
+
+    path = os.path.join(directory, README_TEMPLATE)
+    if not os.path.isfile(path):
+        raise UsageError(f"--templates {directory}: has no {README_TEMPLATE}")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    try:
+        return env.get_template(README_TEMPLATE).render(**values)
+    except jinja2.TemplateError as exc:
+        where = f":{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise UsageError(f"{path}{where}: {exc.message or exc}") from None
+
+
+def _sources(specs: Sequence[str], result: MergeResult) -> list[dict[str, str]]:
+    """One row per source, in merge order: its name, where it came from (the spec as given,
+    without credentials for git; the package bindermerge added for ``--content``) and the
+    commit it was merged at."""
+    rows = []
+    for i, record in enumerate(result.source_records):
+        commit = record.get("commit", "")
+        if i < len(specs):
+            spec = f"`{record.get('spec') or specs[i]}`"
+        else:
+            spec = f"added by `--content` ({NBGITPULLER})"
+        rows.append({"name": record.get("name", ""), "spec": spec, "commit": commit[:12]})
+    return rows
+
+
+def _content(request: BaseboxRequest) -> dict[str, str | None] | None:
+    if request.content is None:
+        return None
+    return {"repo": request.content, "branch": request.content_branch}
+
+
+def _command(request: BaseboxRequest) -> str:
+    words = ["bindermerge", "basebox", *request.sources, "--branch", request.branch]
+    for flag, value in (
+        ("--content", request.content),
+        ("--content-branch", request.content_branch),
+        ("--target-path", request.target_path),
+        ("--binder-repo", request.binder_repo),
+    ):
+        if value is not None:
+            words += [flag, value]
+    return shlex.join(words)
+
+
+def _message(specs: Sequence[str], result: MergeResult, readme: bytes) -> str:
+    names = ", ".join(result.sources)
+    lines = [f"bindermerge basebox: {BINDER}/ from {names}", ""]
+    for row, record in zip(_sources(specs, result), result.source_records, strict=True):
+        commit = record.get("commit")
+        at = f" at {commit}" if commit else ""
+        lines.append(f"- {row['name']}: {row['spec'].replace('`', '')}{at}")
+    lines += ["", f"{TRAILER}: sha256:{hashlib.sha256(readme).hexdigest()}", ""]
+    return "\n".join(lines)
