@@ -15,6 +15,7 @@ import pytest
 from helpers import write_tree
 from helpers.git_repos import GitWorld
 from helpers.r2d import inspect_dir
+from markdown_it import MarkdownIt
 
 DB = {
     "environment.yml": "name: db\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n"
@@ -88,6 +89,19 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     (root / "scratch.txt").write_text("untracked\n")
     monkeypatch.chdir(root)
     return r
+
+
+def rendered_links(markdown: str) -> list[tuple[str, str | None]]:
+    """Each link of the rendered Markdown: its target and the image inside it, if any."""
+    links: list[tuple[str, str | None]] = []
+    for token in MarkdownIt("commonmark").parse(markdown):
+        children = token.children or []
+        for i, child in enumerate(children):
+            if child.type == "link_open":
+                image = children[i + 1] if i + 1 < len(children) else None
+                src = image.attrGet("src") if image is not None and image.type == "image" else None
+                links.append((str(child.attrGet("href")), str(src) if src else None))
+    return links
 
 
 def basebox(cli, *args: str):  # type: ignore[no-untyped-def]
@@ -206,6 +220,13 @@ def test_content_adds_nbgitpuller_and_the_readme_links_are_what_link_prints(cli,
     assert f"- Launch with the content: <{url}>" in readme
     assert f"- The environment alone: <{plain.out.splitlines()[-1]}>" in readme
     assert badge.out.splitlines()[0] in readme
+    # Rendered as a reader sees it: every link goes where bindermerge link says, the badge too.
+    assert rendered_links(readme) == [
+        (CONTENT, None),
+        (url, "https://mybinder.org/badge_logo.svg"),
+        (url, None),
+        (plain.out.splitlines()[-1], None),
+    ]
     assert f"<{CONTENT}> (branch `main`)" in readme
     assert "| nbgitpuller | added by `--content` (nbgitpuller) |" in readme
 
