@@ -1,1 +1,2 @@
-"""Base-box branches: the merged environment committed onto a branch of its own (bindermerge basebox)."""
+"""Base-box branches: the merged environment committed onto a branch of its own
+(``bindermerge basebox``)."""

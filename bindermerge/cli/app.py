@@ -10,10 +10,9 @@ fast reader does not accept (typer then reports the mistake). No ``from __future
 annotations``: typer reads the annotations of the commands at run time.
 """
 
-import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, List, Optional
+from typing import Annotated, Any, List
 
 import typer
 from typer.core import TyperGroup
@@ -24,6 +23,7 @@ from bindermerge.cli.table_params import (
     config_parameters,
     given,
     option_parameters,
+    source_parameters,
     with_signature,
 )
 from bindermerge.config import PYPROJECT, STANDALONE, TABLE
@@ -114,16 +114,7 @@ def _merge_command() -> Callable[..., None]:
         )
 
     params = [
-        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
-        inspect.Parameter(
-            "sources",
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default=None,
-            annotation=Annotated[
-                Optional[List[str]],
-                typer.Argument(help=SOURCES_HELP, show_default=False, metavar="[SRC]..."),
-            ],
-        ),
+        *source_parameters(SOURCES_HELP),
         *config_parameters(),
         *option_parameters(OPTIONS),
     ]

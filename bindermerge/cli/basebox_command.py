@@ -16,6 +16,7 @@ from bindermerge.cli.table_params import (
     config_parameters,
     given,
     option_parameters,
+    source_parameters,
     with_signature,
 )
 from bindermerge.options import OPTIONS
@@ -109,16 +110,7 @@ def basebox_command() -> Callable[..., None]:
         raise SystemExit(run_basebox(request))
 
     params = [
-        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
-        inspect.Parameter(
-            "sources",
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default=None,
-            annotation=Annotated[
-                list[str] | None,
-                typer.Argument(help=SOURCES_HELP, show_default=False, metavar="[SRC]..."),
-            ],
-        ),
+        *source_parameters(SOURCES_HELP),
         *(
             inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
             for n, a, d in OWN

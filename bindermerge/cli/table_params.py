@@ -59,6 +59,22 @@ def option_parameters(options: Iterable[Option]) -> list[inspect.Parameter]:
     return params
 
 
+def source_parameters(help: str) -> list[inspect.Parameter]:
+    """The click context (to tell given options from defaults) and the optional sources."""
+    return [
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+        inspect.Parameter(
+            "sources",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=None,
+            annotation=Annotated[
+                list[str] | None,
+                typer.Argument(help=help, show_default=False, metavar="[SRC]..."),
+            ],
+        ),
+    ]
+
+
 def config_parameters() -> list[inspect.Parameter]:
     """``--config FILE`` and ``--no-config``, as ``config_file`` and ``no_config``."""
     return [
