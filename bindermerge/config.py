@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 
 from bindermerge.errors import InputError, ParseError, UsageError
-from bindermerge.options import BY_CONFIG_KEY, Option
+from bindermerge.options import BY_CONFIG_KEY, BY_NAME, Option
 from bindermerge.sources.spellings import is_git, looks_remote
 from bindermerge.user_cache import user_cache
 
@@ -57,12 +57,26 @@ class Config:
     attributes) to the file's values.
     """
 
-    __slots__ = ("path", "sources", "values")
+    __slots__ = ("path", "sources", "values", "_data", "_in_pyproject")
 
-    def __init__(self, path: str, sources: list[str] | None, values: dict[str, object]) -> None:
+    def __init__(
+        self,
+        path: str,
+        sources: list[str] | None,
+        values: dict[str, object],
+        *,
+        data: bytes = b"",
+        in_pyproject: bool = False,
+    ) -> None:
         self.path = path
         self.sources = sources
         self.values = values
+        self._data = data
+        self._in_pyproject = in_pyproject
+
+    def error(self, key: str, message: str) -> ConfigError:
+        """A :class:`ConfigError` about ``key``, naming this file and the key's line."""
+        return _key_error(self.path, self._data, self._in_pyproject, key, message)
 
     def __repr__(self) -> str:
         return f"Config({self.path!r})"
@@ -92,6 +106,8 @@ def resolve(
         config = load(found) if found is not None else None
     merged: dict[str, object] = dict(config.values) if config is not None else {}
     merged.update(values)
+    if config is not None:
+        _check_requires(config, merged, values)
     chosen = list(sources)
     if not chosen and config is not None and config.sources is not None:
         chosen = list(config.sources)
@@ -103,6 +119,25 @@ def resolve(
             )
         raise UsageError(NO_SOURCES)
     return chosen, merged, config
+
+
+def _check_requires(
+    config: Config, merged: Mapping[str, object], given: Mapping[str, object]
+) -> None:
+    """A key the file sets that means nothing without another (``platforms`` without
+    ``lock``) is the file's error, named by its key and line; the command line's own
+    mistakes (``--platform`` without ``--lock``) are left to the options' check."""
+    for name, value in config.values.items():
+        option = BY_NAME[name]
+        as_given = tuple(value) if isinstance(value, list) else value
+        if option.requires is None or name in given or as_given == option.default:
+            continue
+        needed = BY_NAME[option.requires]
+        if not merged.get(needed.name, needed.default):
+            raise config.error(
+                str(option.config_key),
+                f"{option.config_key!r} needs {needed.config_key} = true (or {needed.flag})",
+            )
 
 
 # --- discovery -----------------------------------------------------------------------------
@@ -209,7 +244,7 @@ def load(path: str, *, required: bool = False) -> Config:
         if option.kind == "path" and isinstance(checked, str):
             checked = _place(checked, directory)
         values[option.name] = checked
-    return Config(shown, sources, values)
+    return Config(shown, sources, values, data=data, in_pyproject=in_pyproject)
 
 
 def _table(data: bytes, *, in_pyproject: bool) -> object:
@@ -304,7 +339,7 @@ def _place(spec: str, directory: str) -> str:
 
     Git spellings and URL-like specs (refused later with the list of spellings) stay as they
     are; a path is joined to the file's directory, and shown relative to the current
-    directory when the file is here or above it (as discovery finds it).
+    directory when the file is here, above it (as discovery finds it) or below it.
     """
     if is_git(spec):
         return spec
@@ -313,7 +348,7 @@ def _place(spec: str, directory: str) -> str:
         return spec
     full = os.path.normpath(full)
     cwd = os.getcwd()
-    if os.path.isabs(spec) or os.path.commonpath([cwd, directory]) != directory:
+    if os.path.isabs(spec) or os.path.commonpath([cwd, directory]) not in (cwd, directory):
         return full
     return os.path.relpath(full, cwd)
 

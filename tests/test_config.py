@@ -152,6 +152,11 @@ def test_no_config_ignores_the_file_and_config_names_one(cli, project, tmp_path)
     assert r.code == 0, r.err
     # Relative to the named file: its sources and its output both.
     assert apt(tmp_path / "conf" / "b3") == ["openjdk-17-jre-headless"]
+    # A file below the current directory: its paths are shown from here.
+    write_tree(project / "configs", {"db.toml": 'sources = ["../blocks/db"]\noutput = "db-only"\n'})
+    r = cli("--config", "configs/db.toml")
+    assert r.code == 0, r.err
+    assert "wrote configs/db-only/ from 1 source" in r.err
 
 
 def test_every_option_key_is_read_with_the_meaning_of_its_flag(cli, project):
@@ -183,6 +188,16 @@ def test_every_option_key_is_read_with_the_meaning_of_its_flag(cli, project):
     # Every option with a config key is one the file may set; the issue's list is there.
     assert {"output", "on-conflict", "strict", "name", "fold", "lock", "platforms",
             "lock-backend", "lock-pip"} <= set(BY_CONFIG_KEY)  # fmt: skip
+
+
+def test_a_key_needing_lock_is_fine_when_the_command_line_locks(project):
+    (project / "bindermerge.toml").write_text(
+        'sources = ["blocks/db"]\nplatforms = ["linux-64", "osx-64"]\n'
+    )
+    _, values, _ = config.resolve([], {"lock": True})
+    assert values == {"platforms": ["linux-64", "osx-64"], "lock": True}
+    with pytest.raises(config.ConfigError, match="'platforms' needs lock = true"):
+        config.resolve([], {})
 
 
 def test_merge_subcommand_reads_the_config_like_the_bare_command(cli, project):
@@ -235,6 +250,8 @@ ERRORS = [
      "error: bindermerge.toml:2: invalid TOML: Invalid value (column 8)"),
     ("bindermerge.toml", b'name = "\xff"\n',
      "error: bindermerge.toml: not UTF-8 text (invalid start byte at byte 8)"),
+    ("bindermerge.toml", 'sources = ["blocks/db"]\nplatforms = ["osx-64"]\n',
+     "error: bindermerge.toml:2: 'platforms' needs lock = true (or --lock)"),
     ("bindermerge.toml", 'output = "binder"\n',
      "usage error: bindermerge.toml lists no sources: add sources = [...] to it, or name them "
      "on the command line (bindermerge SRC... -o binder)"),

@@ -147,6 +147,14 @@ def test_subdir_is_the_repository_for_binder_dirs(cli, world, tmp_path):
     assert [s["subdir"] for s in manifest.sources] == ["db", "mongo"]
 
 
+def test_a_subdir_without_a_binder_folder_is_named_plainly_in_messages(cli, world, tmp_path):
+    remote = world.github("me/blocks")
+    remote.commit({"mongo/apt.txt": "mongodb\ngit;curl\n"})
+    r = cli("gh:me/blocks#mongo", "-o", tmp_path / "out")
+    assert r.code == 2
+    assert r.err.startswith("error: gh:me/blocks:mongo/apt.txt:2: "), r.err
+
+
 def test_gitlab_and_plain_urls(cli, world, tmp_path):
     lab = world.gitlab("grp/sub/lab-block")
     lab.commit({"apt.txt": "from-gitlab\n"})

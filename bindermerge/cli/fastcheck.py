@@ -33,8 +33,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-def up_to_date(args: Sequence[str] | Request) -> bool:
-    """True only when the output is certainly what a merge of these inputs would write.
+def up_to_date(args: Sequence[str] | Request) -> str | None:
+    """The output directory when it is certainly what a merge of these inputs would write;
+    None otherwise.
 
     ``args`` are the command line's words, or the :class:`~bindermerge.cli.argv.Request`
     :func:`~bindermerge.cli.argv.parse` read from them; the project's config file fills in
@@ -42,7 +43,7 @@ def up_to_date(args: Sequence[str] | Request) -> bool:
     """
     request = args if isinstance(args, Request) else parse(args)
     if request is None:
-        return False
+        return None
     try:
         sources, values, _config = resolve(
             request.sources,
@@ -52,12 +53,12 @@ def up_to_date(args: Sequence[str] | Request) -> bool:
         )
         opts = MergeOptions(**values)
         if opts.output is None or opts.misplaced():
-            return False
+            return None
         if opts.diff or opts.dry_run or opts.json or opts.strict:
-            return False  # they print or judge more than "up to date": the full path does it
+            return None  # they print or judge more than "up to date": the full path does it
         manifest = Manifest.read(opts.output)
         if manifest is None or manifest.version != __version__:
-            return False
+            return None
         # A git source counts by its recorded commit (a commit names its content): no git,
         # no cache, no network. One without a record, or under --update, is the merge's.
         pins = manifest.git_pins()
@@ -68,10 +69,10 @@ def up_to_date(args: Sequence[str] | Request) -> bool:
         if opts.lock:
             digest = lock_digest(digest, opts.lock_items())
         if digest != manifest.input_digest:
-            return False
-        return _files_match(opts.output, manifest)
+            return None
+        return opts.output if _files_match(opts.output, manifest) else None
     except Exception:  # noqa: BLE001 - any doubt goes to the full merge, which explains itself
-        return False
+        return None
 
 
 def _files_match(out_dir: str, manifest: Manifest) -> bool:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bindermerge.options import MergeOptions
 
 EXIT_OK, EXIT_CONFLICT, EXIT_BAD_INPUT = 0, 1, 2
+UP_TO_DATE = "is up to date with its inputs; nothing to do"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -39,12 +40,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     from bindermerge.cli.fastcheck import up_to_date
 
-    if up_to_date(request):
+    output = up_to_date(request)
+    if output is not None:
         if not request.values.get("check"):  # a merge or --lock run with nothing changed
-            print(
-                "bindermerge: output is up to date with its inputs; nothing to do",
-                file=sys.stderr,
-            )
+            print(f"bindermerge: {output} {UP_TO_DATE}", file=sys.stderr)
         raise SystemExit(EXIT_OK)
     raise SystemExit(
         run_request(
@@ -160,7 +159,8 @@ def run_merge(sources: Sequence[str], opts: MergeOptions) -> int:
     if not result.ok:
         return rep.finish(result, EXIT_CONFLICT, "unresolved conflicts: nothing written")
     if opts.strict and (any(not w.is_info for w in result.warnings) or result.conflicts):
-        return rep.finish(result, EXIT_CONFLICT, "warnings under --strict: nothing written")
+        written = "" if opts.check or opts.diff else ": nothing written"
+        return rep.finish(result, EXIT_CONFLICT, f"warnings under --strict{written}")
 
     if opts.check or opts.diff:
         from bindermerge.output import compare
@@ -187,7 +187,7 @@ def run_merge(sources: Sequence[str], opts: MergeOptions) -> int:
     if output.is_dir() and not compare.compare(output, result):
         # Byte for byte what is there already (manifest included): rewriting would only
         # touch modification times, and a hook must be able to tell "nothing changed".
-        return rep.finish(result, EXIT_OK, f"{output} is up to date; nothing written")
+        return rep.finish(result, EXIT_OK, f"{output} {UP_TO_DATE}")
     try:
         result.write(output, force=opts.force)
     except BinderMergeError as exc:

@@ -222,11 +222,12 @@ def _split_fragment(spec: str) -> tuple[str, str | None]:
 
 
 def _subdir(text: str) -> str | None:
+    # Slashes around it are dropped: "/db" and "db/" are the folder db of the repository.
     text = text.strip("/")
     if not text or text == ".":
         return None
     parts = [p for p in text.split("/") if p not in ("", ".")]
-    if text.startswith("/") or ".." in parts or "\\" in text:
+    if ".." in parts or "\\" in text:
         raise SpecError(f"SUBDIR {text!r} must be a folder inside the repository")
     return "/".join(parts)
 

@@ -65,8 +65,11 @@ class WalkError(Exception):
 
 
 def join(base: str, name: str) -> str:
-    """``base/name`` for tree paths (``name`` alone at the root)."""
-    return f"{base}/{name}" if base else name
+    """``base/name`` for tree paths (``name`` alone at the root, ``base`` alone for no name:
+    a source's own folder when it has no binder directory)."""
+    if not base or not name:
+        return base or name
+    return f"{base}/{name}"
 
 
 def _skipped(name: str) -> bool:

@@ -162,6 +162,10 @@ class Session:
             "XDG_CACHE_HOME": str(home / ".cache"),
             "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
             "GIT_CONFIG_NOSYSTEM": "1",
+            # Fixed dates: a commit made in an example has the same id in every build, so
+            # the pages that show commits do not change from one build to the next.
+            "GIT_AUTHOR_DATE": "2026-01-01T12:00:00+00:00",
+            "GIT_COMMITTER_DATE": "2026-01-01T12:00:00+00:00",
             "NO_COLOR": "1",
             # Python's stdout is block-buffered into a pipe: unbuffered, stdout and stderr
             # arrive in the order the command printed them, as on a terminal.
