@@ -268,3 +268,18 @@ def test_typed_path_does_not_change_the_output(cli, make_source, tmp_path, monke
     assert cli("r1", "r2", "-o", out).code == 0
     r = cli("./r1", str(tmp_path / "src" / "r2"), "-o", out, "--check", "--json")  # the full path
     assert r.code == 0, r.err
+
+
+@pytest.mark.parametrize("flag", ["--json", "--diff", "--dry-run"])
+def test_a_reader_that_goes_away_is_no_traceback(make_source, tmp_path, flag):
+    """``bindermerge ... --json | head``: the closed pipe ends the run quietly."""
+    import shlex
+    import subprocess
+    import sys
+
+    src = make_source("a", {"apt.txt": "".join(f"pkg{i}\n" for i in range(2000))})
+    command = shlex.join([sys.executable, "-m", "bindermerge", str(src), "-o",
+                          str(tmp_path / "out"), flag])  # fmt: skip
+    proc = subprocess.run(["bash", "-c", f"{command} | head -c 1 > /dev/null"],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr

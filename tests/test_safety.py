@@ -36,6 +36,27 @@ def test_force_never_replaces_a_git_work_tree(cli, src, tmp_path):
     assert (outer / "inner" / "README.md").exists()
 
 
+def test_force_never_writes_into_a_git_directory(cli, src, tmp_path):
+    """The git directory of a work tree, a bare repository, or a folder inside either:
+    replacing it would lose the history, whatever --force says."""
+    import subprocess
+
+    repo = _repo(tmp_path / "repo")
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    for target in (repo / ".git", repo / ".git" / "hooks", bare, bare / "info", bare / "new"):
+        before = tree_bytes(target.parent)
+        r = cli(src, "-o", target, "--force")
+        assert r.code == 2, (target, r.err)
+        assert "git directory" in r.err or "git work tree" in r.err, r.err
+        assert "even with --force" in r.err
+        assert tree_bytes(target.parent) == before
+    holder = tmp_path / "holder"
+    subprocess.run(["git", "init", "-q", "--bare", str(holder / "nested.git")], check=True)
+    assert cli(src, "-o", holder, "--force").code == 2
+    assert (holder / "nested.git" / "HEAD").exists()
+
+
 def test_refusal_lists_what_force_would_lose(cli, src, tmp_path):
     out = write_tree(tmp_path / "out", {f"f{i}.txt": "x\n" for i in range(8)})
     r = cli(src, "-o", out)

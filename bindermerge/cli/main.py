@@ -30,6 +30,30 @@ UP_TO_DATE = "is up to date with its inputs; nothing to do"
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point (``bindermerge`` and ``python -m bindermerge``)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    code: str | int | None = EXIT_OK
+    try:
+        _main(args)
+    except SystemExit as exc:
+        code = exc.code
+    except BrokenPipeError:  # the reader went away (``--json | head``): not our failure
+        _quiet_stdout()
+        raise SystemExit(EXIT_CONFLICT) from None
+    try:
+        sys.stdout.flush()  # here, not at exit, where a closed pipe prints a traceback
+    except BrokenPipeError:
+        _quiet_stdout()
+    raise SystemExit(code)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that nothing more is written to the closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _main(args: list[str]) -> None:
     from bindermerge.cli.argv import parse
 
     request = parse(args)

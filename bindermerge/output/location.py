@@ -33,6 +33,12 @@ def location_problem(directory: Path, source_roots: Sequence[str | Path]) -> str
         return "holds the current directory, which replacing it would destroy"
     if out == os.path.realpath(os.path.expanduser("~")) or os.path.dirname(out) == out:
         return "is the home directory or the file system root; name a folder for the merged files"
+    inside = git_directory_above(out)
+    if inside is not None:
+        return (
+            f"lies inside the git directory {inside}; bindermerge never writes into one, even "
+            "with --force"
+        )
     git = git_work_tree(out)
     if git is not None:
         return (
@@ -54,11 +60,42 @@ def location_problem(directory: Path, source_roots: Sequence[str | Path]) -> str
 
 
 def git_work_tree(directory: str) -> str | None:
-    """The first ``.git`` in ``directory`` or below it (a work tree, or a submodule), or None."""
+    """The first ``.git`` in ``directory`` or below it (a work tree, or a submodule), or a git
+    directory that is ``directory`` or lies below it (a bare repository); None without one."""
     if not os.path.isdir(directory):
         return None
     for dirpath, dirnames, filenames in os.walk(directory):
         if ".git" in dirnames or ".git" in filenames:
             return os.path.join(dirpath, ".git")
+        if _is_git_directory(dirpath, dirnames, filenames):
+            return dirpath
         dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
     return None
+
+
+def git_directory_above(directory: str) -> str | None:
+    """The git directory (``.git``, or a bare repository) that ``directory`` is or lies in."""
+    here = directory
+    while True:
+        if os.path.basename(here) == ".git" or (
+            os.path.isdir(here) and _is_git_directory(here, *_listing(here))
+        ):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def _listing(directory: str) -> tuple[list[str], list[str]]:
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return [], []
+    dirs = [e.name for e in entries if e.is_dir(follow_symlinks=False)]
+    return dirs, [e.name for e in entries if not e.is_dir(follow_symlinks=False)]
+
+
+def _is_git_directory(path: str, dirnames: list[str], filenames: list[str]) -> bool:
+    """git's own test of a repository directory: HEAD, objects/ and refs/ (setup.c)."""
+    return "HEAD" in filenames and "objects" in dirnames and "refs" in dirnames
