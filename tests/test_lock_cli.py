@@ -377,3 +377,32 @@ def test_reachability_sends_credentials_as_basic_auth(simple_index):
     assert seen[-1] == "Basic dXNlcjpzQGNyZXQ="  # user:s@cret
     assert without_credentials(with_user) == url
     assert not reachable("http://127.0.0.1:9/simple", timeout=1)
+
+
+def test_lock_keeps_the_environment_variables(make_source, channel, tmp_path):
+    """``variables:`` are not solved, but repo2docker's ``mamba env update`` sets them: both
+    environment files carry them, reading back as the same text to YAML 1.1 and 1.2 readers,
+    and a change of one is a change of the lock (never the old files reused)."""
+    import yaml as pyyaml
+    from ruamel.yaml import YAML
+
+    values = {"PGDATA": "/srv/pg", "FLAG": "yes", "ZERO": "007", "EQ": "=", "STAR": "*x"}
+    text = (
+        env_yml(channel.url, "python=3.11")
+        + "variables:\n"
+        + "".join(f"  {k}: '{v}'\n" for k, v in values.items())
+    )
+    src = make_source("vars", {"environment.yml": text})
+    out = tmp_path / "binder"
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "RATTLER_CACHE_DIR": str(tmp_path / "r")}
+    r = run_process(src, "-o", out, "--lock", "--lock-backend", "rattler", env=env)
+    assert r.code == 0, r.err
+    for name in ("environment.yml", "environment.unlocked.yml"):
+        body = (out / name).read_text()
+        assert pyyaml.safe_load(body)["variables"] == values, name
+        assert dict(YAML(typ="safe").load(body)["variables"]) == values, name
+    (src / "environment.yml").write_text(text.replace("/srv/pg", "/srv/postgres"))
+    r = run_process(src, "-o", out, "--lock", "--lock-backend", "rattler", env=env)
+    assert r.code == 0, r.err
+    pinned = pyyaml.safe_load((out / "environment.yml").read_text())
+    assert pinned["variables"]["PGDATA"] == "/srv/postgres"

@@ -109,9 +109,10 @@ class LockSpec:
 
     ``conda_deps`` are conda match specs in output order (``python=3.11``,
     ``intake::intake-xarray``); ``pip_deps`` are the lines of the ``pip:`` block as merged.
-    ``requested_by`` is provenance: ``(package name, source names)`` for the conda packages
-    the merge's sources asked for, so an :class:`UnsatisfiableError` can name them. It does
-    not change the lock, so it takes no part in equality or the hash.
+    ``variables`` are the environment's ``variables:`` (name, value), carried into both
+    environment files. ``requested_by`` is provenance: ``(package name, source names)`` for
+    the conda packages the merge's sources asked for, so an :class:`UnsatisfiableError` can
+    name them. It does not change the lock, so it takes no part in equality or the hash.
     Sequences are stored as tuples so a spec is immutable and hashable.
     """
 
@@ -120,6 +121,8 @@ class LockSpec:
     conda_deps: Sequence[str]
     pip_deps: Sequence[str] = ()
     requested_by: Sequence[tuple[str, Sequence[str]]] = field(default=(), compare=False)
+    # The environment's ``variables:``: not solved, but written to both environment files.
+    variables: Sequence[tuple[str, str]] = ()
 
     def __post_init__(self) -> None:
         for attr in ("channels", "conda_deps", "pip_deps"):
@@ -127,6 +130,7 @@ class LockSpec:
             if isinstance(value, str):
                 raise TypeError(f"LockSpec.{attr} must be a sequence of strings, not a string")
             object.__setattr__(self, attr, tuple(value))
+        object.__setattr__(self, "variables", tuple((str(k), str(v)) for k, v in self.variables))
         provenance = tuple((str(name), tuple(srcs)) for name, srcs in self.requested_by)
         object.__setattr__(self, "requested_by", provenance)
 
@@ -240,6 +244,7 @@ def input_hash(
         backend=backend,
         lock_pip=lock_pip,
         pip_indexes=_pip_indexes(pip_indexes, lock_pip).hashed,
+        variables=spec.variables,
     )
 
 
@@ -343,6 +348,7 @@ def lock_environment(
         platforms=platforms,
         input_hash=digest,
         backend=chosen,
+        variables=tuple(f"{k}={v}" for k, v in spec.variables),
     )
     try:
         if chosen == "conda-lock":

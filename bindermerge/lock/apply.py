@@ -84,6 +84,7 @@ def spec_from_merge(result: MergeResult) -> LockSpec:
         conda_deps=[dep.text for dep in env.dependencies],
         pip_deps=_pip_lines(env),
         requested_by=requested_by,
+        variables=[(key, value) for key, value, _origins in env.variables],
     )
 
 

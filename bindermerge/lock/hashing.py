@@ -42,6 +42,7 @@ def compute_input_hash(
     backend: str,
     lock_pip: bool,
     pip_indexes: Sequence[str] = (),
+    variables: Sequence[tuple[str, str]] = (),
 ) -> str:
     """sha256 (hex) of everything that decides the content of a lock.
 
@@ -51,7 +52,9 @@ def compute_input_hash(
     (channel priority, and the position of ``python`` in the output); platforms are a set.
     ``pip_indexes`` (without credentials) are the indexes pip entries are pinned from: they
     decide which versions exist. They enter the hash only when given, so a lock that pins no
-    pip entry keeps the hash it had before indexes were recorded.
+    pip entry keeps the hash it had before indexes were recorded. ``variables`` are not
+    solved but written into the environment files, so a change must not reuse the old ones;
+    likewise they enter only when there are some.
     """
     document = {
         "format": LOCK_FORMAT_VERSION,
@@ -65,6 +68,8 @@ def compute_input_hash(
     }
     if pip_indexes:
         document["pip_indexes"] = list(pip_indexes)
+    if variables:
+        document["variables"] = [list(pair) for pair in variables]
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -44,6 +44,7 @@ class LockJob:
     platforms: tuple[str, ...]
     input_hash: str
     backend: str
+    variables: tuple[str, ...] = ()  # NAME=VALUE: the environment's variables, in order
 
     def to_json(self) -> dict[str, object]:
         """The job as a JSON-serialisable mapping (tuples become lists)."""
@@ -52,12 +53,13 @@ class LockJob:
     @classmethod
     def from_json(cls, document: Mapping[str, object]) -> LockJob:
         """The job :meth:`to_json` wrote; raises :class:`LockError` on anything else."""
-        missing = [f.name for f in fields(cls) if f.name not in document]
+        missing = [f.name for f in fields(cls) if f.name not in document and f.name != "variables"]
         if missing:
             raise LockError(f"not a lock job: {', '.join(missing)} missing")
         values = {
             f.name: tuple(map(str, v)) if isinstance(v := document[f.name], list) else v
             for f in fields(cls)
+            if f.name in document
         }
         return cls(**values)  # type: ignore[arg-type]
 
@@ -76,8 +78,13 @@ def run(job: LockJob, solve: Callable[[LockRequest], Lockfile]) -> JobOutput:
 
     with tempfile.TemporaryDirectory(prefix="bindermerge-lock-") as tmp:
         work = render.Workspace.create(Path(tmp))
+        variables = [tuple(pair.split("=", 1)) for pair in job.variables]
         unlocked = render.unlocked_environment_yaml(
-            name=job.name, channels=job.channels, conda_deps=job.conda_deps, pip_deps=job.pip_deps
+            name=job.name,
+            channels=job.channels,
+            conda_deps=job.conda_deps,
+            pip_deps=job.pip_deps,
+            variables=variables,
         )
         # conda-lock records the lock's source file relative to the lock: it must exist.
         work.unlocked_path.write_text(unlocked, encoding="utf-8")
@@ -106,5 +113,6 @@ def run(job: LockJob, solve: Callable[[LockRequest], Lockfile]) -> JobOutput:
             platforms=job.platforms,
             verbatim_pip=request.verbatim_pip,
             unlocked_text=unlocked,
+            variables=variables,
         )
     return JobOutput(files=files, warnings=tuple(request.warnings))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -281,22 +281,41 @@ def with_bindermerge_metadata(lockfile: Lockfile, *, input_hash: str, backend: s
     return lockfile.model_copy(update={"metadata": metadata}, deep=True)
 
 
-def _yaml_text(document: object, header: Sequence[str] = ()) -> str:
-    """Block-style YAML with conda's usual layout (``  - item`` under a key)."""
-    from ruamel.yaml import YAML
+def _yaml_text(
+    document: Mapping[str, object],
+    header: Sequence[str] = (),
+    variables: Sequence[Sequence[str]] = (),
+) -> str:
+    """Block-style YAML with conda's usual layout (``  - item`` under a key), written by the
+    merge's own portable dumper (:mod:`bindermerge.render.yaml`): a variable's value reads
+    back as the same text in YAML 1.1 and 1.2 readers alike."""
+    from bindermerge.render import yaml
 
-    yaml = YAML(typ="rt")
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096  # never fold a long URL or spec across lines
+    def node(value: object) -> yaml.YamlValue:
+        if isinstance(value, Mapping):
+            return yaml.mapping((str(k), node(v)) for k, v in value.items())
+        if isinstance(value, list):
+            return yaml.sequence(node(v) for v in value)
+        assert isinstance(value, str)  # names, channels and specs
+        return value
+
+    doc = yaml.mapping((key, node(value)) for key, value in document.items())
+    if variables:
+        doc["variables"] = yaml.mapping((str(k), str(v)) for k, v in variables)
     out = io.StringIO()
     for line in header:
-        out.write(f"# {line}\n" if line else "#\n")
-    yaml.dump(document, out)
+        out.write(f"# {yaml.comment_text(line)}\n" if line else "#\n")
+    out.write(yaml.dumps(doc))
     return out.getvalue()
 
 
 def unlocked_environment_yaml(
-    *, name: str, channels: Sequence[str], conda_deps: Sequence[str], pip_deps: Sequence[str]
+    *,
+    name: str,
+    channels: Sequence[str],
+    conda_deps: Sequence[str],
+    pip_deps: Sequence[str],
+    variables: Sequence[Sequence[str]] = (),
 ) -> str:
     """The merged, unpinned environment: ``environment.unlocked.yml``.
 
@@ -313,6 +332,7 @@ def unlocked_environment_yaml(
             "The merged environment before locking, written by bindermerge --lock.",
             "environment.yml is this file solved and pinned; edit the sources, not these files.",
         ],
+        variables=variables,
     )
 
 
@@ -354,6 +374,7 @@ def pinned_environment_yaml(
     channels: Sequence[str],
     platform: str,
     verbatim_pip: Sequence[str],
+    variables: Sequence[Sequence[str]] = (),
 ) -> str:
     """The pinned ``environment.yml`` repo2docker installs with ``mamba env update``."""
     dependencies: list[object] = list(_conda_pins(lockfile, platform))
@@ -370,6 +391,7 @@ def pinned_environment_yaml(
             f"Source: {UNLOCKED_YML}; full lock: {CONDA_LOCK_YML}. Do not edit by hand.",
             f"input_hash: {custom.get(HASH_KEY, '')}",
         ],
+        variables=variables,
     )
 
 
@@ -409,6 +431,7 @@ def render_files(
     platforms: Sequence[str],
     verbatim_pip: Sequence[str],
     unlocked_text: str,
+    variables: Sequence[Sequence[str]] = (),
 ) -> dict[str, bytes]:
     """All output files, by name relative to the binder directory."""
     env_platform = R2D_PLATFORM if R2D_PLATFORM in platforms else platforms[0]
@@ -419,6 +442,7 @@ def render_files(
             channels=env_channels,
             platform=env_platform,
             verbatim_pip=verbatim_pip,
+            variables=variables,
         ),
         CONDA_LOCK_YML: conda_lock_yml_text(lockfile, workspace),
         UNLOCKED_YML: unlocked_text,
