@@ -2,9 +2,9 @@
 what it is part of.
 
 :data:`OPTIONS` is the one table. The command line (typer and the fast argument reader), the
-fast ``--check``, the manifest and the input digest all derive from it, and the coming config
-file reads its keys from it: adding an option is one entry here (plus its typed attribute on
-:class:`MergeOptions`) and its use.
+fast ``--check``, the manifest and the input digest all derive from it, and the config file
+(:mod:`bindermerge.config`) reads its keys from it: adding an option is one entry here (plus
+its typed attribute on :class:`MergeOptions`) and its use.
 
 ``scope`` says what an option decides:
 
@@ -27,13 +27,13 @@ class Option:
     """One option: the attribute ``name`` on :class:`MergeOptions`, and how it is spelled.
 
     ``kind`` is ``"bool"`` (a flag; with ``negate`` the flag turns the value off, as
-    ``--no-fold`` does ``fold``), ``"choice"`` (one of ``choices``), ``"str"``, ``"path"`` or
-    ``"list"`` (a repeatable flag collecting values). ``flags`` are the command-line spellings,
-    the long one first; ``config_key`` is the key in ``[tool.bindermerge]`` / bindermerge.toml
-    (None: not configurable). ``requires`` names a bool option this one is meaningless without.
-    ``bare`` is the value a value-taking flag stands for when given alone (``--update``); such
-    a flag takes a value only as ``--flag=VALUE``, never from the next word, which would be
-    ambiguous with the sources (see :func:`~bindermerge.options.expand_bare`).
+    ``--no-fold`` does ``fold``; a configurable one also has its :attr:`opposite`),
+    ``"choice"`` (one of ``choices``), ``"str"``, ``"path"`` or ``"list"`` (a repeatable flag
+    collecting values). ``flags`` are the command-line spellings, the long one first;
+    ``config_key`` is the key in ``[tool.bindermerge]`` / bindermerge.toml (None: not
+    configurable). ``requires`` names a bool option this one is meaningless without. ``bare``
+    is the value a value-taking flag stands for when no value follows it (``--update`` alone,
+    or before another option); see :func:`~bindermerge.options.expand_bare`.
     """
 
     __slots__ = (
@@ -78,6 +78,16 @@ class Option:
     @property
     def takes_value(self) -> bool:
         return self.kind != "bool"
+
+    @property
+    def opposite(self) -> str | None:
+        """The flag that sets a configurable bool back (``--no-strict``, ``--fold``), so the
+        command line can override a config file's ``strict = true``; None for the rest."""
+        if self.kind != "bool" or self.config_key is None:
+            return None
+        if self.negate:
+            return "--" + self.flag.removeprefix("--no-")
+        return "--no-" + self.flag.removeprefix("--")
 
     def check(self, value: object) -> str | None:
         """Why ``value`` is not valid for this option, or None."""
@@ -147,15 +157,16 @@ OPTIONS: tuple[Option, ...] = (
     Option("exit_non_zero_on_write", False, "bool", ("--exit-non-zero-on-write",), scope="run",
            help="Exit 1 when anything was written (a pre-commit hook then stops the commit, "
            "so the regenerated files can be added); 0 when the output was up to date."),
-    Option("update", (), "list", ("--update",), scope="run", metavar="[=SOURCE]",
+    Option("update", (), "list", ("--update",), scope="run", metavar="[SOURCE]",
            bare=UPDATE_ALL,
            help="Resolve git sources to the newest commit of their REF again (without it, "
-           "the commit recorded in the output is kept): --update for all, --update=SOURCE "
+           "the commit recorded in the output is kept): --update alone for all, --update SOURCE "
            "(repeatable; the source as typed or its name) for one."),
 )  # fmt: skip
 
 BY_NAME: dict[str, Option] = {o.name: o for o in OPTIONS}
 BY_FLAG: dict[str, Option] = {f: o for o in OPTIONS for f in o.flags}
+BY_OPPOSITE: dict[str, Option] = {o.opposite: o for o in OPTIONS if o.opposite}
 BY_CONFIG_KEY: dict[str, Option] = {o.config_key: o for o in OPTIONS if o.config_key}
 
 
@@ -246,25 +257,38 @@ class MergeOptions:
 
 
 def expand_bare(args: Iterable[str]) -> list[str]:
-    """``args`` with each flag given alone that has a ``bare`` value written ``--flag=VALUE``,
-    so that both argument readers see one spelling. The value of another flag
-    (``--name --update``) and everything after ``--`` are left as they are."""
+    """``args`` with every flag that has a ``bare`` value written ``--flag=VALUE``, so that
+    both argument readers see one spelling: the next word is its value (``--update
+    postgres-block``) unless there is none or it is an option (``--update -o binder``, or
+    ``--update`` last), when the flag stands for its bare value. The value of another flag
+    (``--name --update``) and everything after ``--`` are left as they are.
+
+    A word after ``--update`` is never a source: ``bindermerge --update SOURCE`` with the
+    sources in a config file updates SOURCE and merges the file's sources, and a mistaken
+    ``--update gh:a gh:b`` names no git source among ``gh:b`` and fails loudly."""
     out: list[str] = []
-    words = iter(args)
-    for word in words:
+    words = list(args)
+    i = 0
+    while i < len(words):
+        word = words[i]
         out.append(word)
+        i += 1
         if word == "--":
-            out.extend(words)
+            out.extend(words[i:])
             break
         option = BY_FLAG.get(word)
         if option is None:
             continue
         if option.bare is not None:
-            out[-1] = f"{word}={option.bare}"
-        elif option.takes_value:
-            nxt = next(words, None)
-            if nxt is not None:
-                out.append(nxt)
+            nxt = words[i] if i < len(words) else None
+            if nxt is not None and not nxt.startswith("-"):
+                out[-1] = f"{word}={nxt}"
+                i += 1
+            else:
+                out[-1] = f"{word}={option.bare}"
+        elif option.takes_value and i < len(words):
+            out.append(words[i])
+            i += 1
     return out
 
 

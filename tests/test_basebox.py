@@ -323,11 +323,11 @@ def _commit_on_branch(repo: Repo, branch: str, path: str, text: str) -> None:
         ("notes.md", "branch env holds files bindermerge did not write; --force would lose "
          "1 file: notes.md"),
         ("binder/apt.txt", "branch env: binder/ apt.txt was changed since bindermerge wrote it; "
-         "--force would lose 1 file: apt.txt; use --force to replace it"),
+         "--force would lose 1 file: apt.txt"),
         ("binder/extra.sh", "branch env: binder/ holds extra.sh, which bindermerge did not "
-         "write; --force would lose 1 file: extra.sh; use --force to replace it"),
-        ("README.md", "branch env has a README.md bindermerge did not write; --force would "
-         "lose 1 file: README.md"),
+         "write; --force would lose 1 file: extra.sh"),
+        ("README.md", "branch env has a README.md changed since bindermerge wrote it; --force "
+         "would lose 1 file: README.md"),
     ],
 )  # fmt: skip
 def test_what_someone_else_committed_is_refused_without_force(cli, repo, path, said):
@@ -339,7 +339,7 @@ def test_what_someone_else_committed_is_refused_without_force(cli, repo, path, s
     before = repo.state()
     r = basebox(cli, "blocks/db", "--branch", "env", "--binder-repo", "gh:me/changed")
     assert r.code == 2
-    assert r.err.strip() == f"error: {said}" or r.err.strip() == f"usage error: {said}"
+    assert r.err.strip() == f"error: {said}"
     assert repo.commits() == tip
     assert repo.state() == before
     r = basebox(cli, "blocks/db", "--branch", "env", "--binder-repo", "gh:me/changed", "--force")
@@ -354,8 +354,12 @@ def test_the_checked_out_branch_is_refused(cli, repo):
     r = basebox(cli, "blocks/db", "--branch", "bad..name")
     assert (r.code, r.err.strip()) == (
         2,
-        "usage error: --branch 'bad..name' is not a branch name git accepts",
+        "error: --branch 'bad..name' is not a branch name git accepts",
     )
+    for name in ("HEAD", "@{-1}", "-x"):
+        r = basebox(cli, "blocks/db", f"--branch={name}")
+        assert r.code == 2 and "is not a branch name git accepts" in r.err, name
+    assert repo.git("for-each-ref", "--format=%(refname)", "refs/heads") == "refs/heads/main"
 
 
 def test_outside_a_repository(cli, tmp_path, monkeypatch):
@@ -393,3 +397,61 @@ def test_git_sources_are_named_with_their_commits_and_stay_pinned(cli, repo):
     r = basebox(cli, "blocks/db", "gh:me/refine-block", "--branch", "env", "--update")
     assert r.code == 0, r.err
     assert "jupyter-server-proxy>=4.1" in repo.show("env:binder/environment.yml")
+
+
+def test_content_with_no_fold_is_refused_before_a_link_that_cannot_work(cli, repo):
+    r = basebox(cli, "blocks/db", "blocks/refine", "--branch", "env", "--content", CONTENT,
+                "--no-fold")  # fmt: skip
+    assert r.code == 2
+    assert "with --no-fold it would go to a requirements.txt that repo2docker ignores" in r.err
+    assert repo.git("branch", "--list", "env") == ""
+
+
+def test_a_readme_of_ours_reverted_onto_the_branch_is_still_ours(cli, repo):
+    assert basebox(cli, "blocks/db", "--branch", "env").code == 0
+    _commit_on_branch(repo, "env", "README.md", "by hand\n")
+    repo.git("update-ref", "refs/heads/env", "env~1", "env")  # as a reset would
+    where = repo.root.parent / "wt-revert"
+    repo.git("worktree", "add", "-q", str(where), "env")
+    (where / "notes").write_text("x\n")
+    repo.world.git("add", "notes", cwd=where)
+    repo.world.git("commit", "-q", "-m", "notes", cwd=where)
+    repo.world.git("rm", "-q", "notes", cwd=where)
+    repo.world.git("commit", "-q", "-m", "revert notes", cwd=where)
+    repo.git("worktree", "remove", str(where))
+    # The last commit is a person's, but the README is the one bindermerge wrote.
+    r = basebox(cli, "blocks/db", "--branch", "env", "--hub", "https://hub.example.org")
+    assert r.code == 0, r.err
+    assert "https://hub.example.org/v2/gh/me/course-env/env" in repo.show("env:README.md")
+
+
+def test_a_push_that_cannot_happen_is_refused_first_and_a_failed_one_says_so(cli, repo, tmp_path):
+    r = basebox(cli, "blocks/db", "--branch", "env", "--push", "nosuch")
+    assert (r.code, r.err.strip().splitlines()[-1]) == (
+        2,
+        "error: --push nosuch: the repository has no remote named nosuch",
+    )
+    assert repo.git("branch", "--list", "env") == ""
+    r = basebox(cli, "blocks/db", "--branch", "env", "--push", str(tmp_path / "missing.git"))
+    assert r.code == 2
+    assert "branch env is committed here, but the push failed" in r.err
+    assert f"git push {tmp_path / 'missing.git'} env" in r.err
+    assert len(repo.commits()) == 1
+
+
+def test_the_link_names_the_remote_as_configured_not_as_rewritten(cli, repo, tmp_path):
+    repo.git("remote", "set-url", "origin", "https://github.com/me/course-env.git")
+    repo.world.set_config("url.https://mirror.example/gh/.insteadOf", "https://github.com/")
+    r = basebox(cli, "blocks/db", "--branch", "env")
+    assert r.out.splitlines()[-1] == "https://mybinder.org/v2/gh/me/course-env/env"
+
+
+def test_the_readme_says_how_to_make_the_branch_again(cli, repo):
+    r = basebox(cli, "blocks/db", "blocks/refine", "--branch", "env", "--on-conflict", "last",
+                "--no-fold", "--name", "course", "--hub", "https://hub.example.org",
+                "--force")  # fmt: skip
+    assert r.code == 0, r.err
+    assert (
+        "bindermerge basebox blocks/db blocks/refine --branch env --hub https://hub.example.org "
+        "--on-conflict last --name course --no-fold\n"
+    ) in repo.show("env:README.md")

@@ -131,6 +131,23 @@ def test_command_line_options_override_the_file(cli, project):
     assert (project / "other" / "requirements.txt").is_file()
 
 
+def test_every_true_or_false_key_can_be_set_back_on_the_command_line(cli, project):
+    (project / "bindermerge.toml").write_text(
+        'sources = ["blocks/pin-a", "blocks/pin-b"]\noutput = "binder"\nstrict = true\n'
+        'on-conflict = "first"\nfold = false\nlock = true\nfold-ignored = true\n'
+    )
+    _, values, _ = config.resolve([], {"strict": False, "fold": True, "lock": False})
+    assert (values["strict"], values["fold"], values["lock"]) == (False, True, False)
+    # Both readers know the opposite flags: the fast one, and typer's (merge).
+    r = cli("--no-strict", "--fold", "--no-lock", "--no-fold-ignored")
+    assert r.code == 0, r.err  # strict would fail on the resolved conflict's warning
+    assert (
+        cli("merge", "--no-strict", "--fold", "--no-lock", "--no-fold-ignored", "--check").code == 0
+    )
+    r = cli("--no-lock")
+    assert r.code == 1 and "warnings under --strict" in r.err
+
+
 def test_command_line_sources_replace_the_files_list(cli, project):
     (project / "bindermerge.toml").write_text(
         'sources = ["blocks/db", "blocks/refine"]\noutput = "binder"\n'

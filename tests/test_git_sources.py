@@ -224,6 +224,37 @@ def test_update_one_source_by_name_or_spec(cli, world, tmp_path):
     assert r.code == 2 and "--update=c names no git source (the git sources are a, b)" in r.err
 
 
+def test_update_source_with_a_space_never_drops_a_configured_source(cli, world, tmp_path,
+                                                                     monkeypatch):  # fmt: skip
+    """``--update SOURCE`` (the issue's spelling) names what to update; the word is never a
+    source, so the config file's list stays whole."""
+    a, b = world.github("me/a"), world.github("me/b")
+    a.commit({"apt.txt": "a1\n"})
+    b.commit({"apt.txt": "b1\n"})
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "bindermerge.toml").write_text('sources = ["gh:me/a", "gh:me/b"]\noutput = "out"\n')
+    monkeypatch.chdir(project)
+    assert cli().code == 0
+    a.commit({"apt.txt": "a2\n"})
+    b.commit({"apt.txt": "b2\n"})
+    r = cli("--update", "b")
+    assert r.code == 0, r.err
+    assert apt(project / "out") == ["a1", "b2"]
+    r = cli("merge", "--update", "gh:me/a", "--strict")  # typer reads it the same way
+    assert r.code == 0, r.err
+    assert apt(project / "out") == ["a2", "b2"]
+    # Before an option or last, --update alone is every git source.
+    a.commit({"apt.txt": "a3\n"})
+    b.commit({"apt.txt": "b3\n"})
+    assert cli("--update", "--strict").code == 0
+    assert apt(project / "out") == ["a3", "b3"]
+    # A source list after --update fails loudly rather than merging fewer sources.
+    r = cli("--update", "gh:me/a", "gh:me/b", "-o", "out")
+    assert r.code == 2
+    assert "--update=gh:me/a names no git source (the git sources are b)" in r.err
+
+
 def test_a_recorded_commit_gone_upstream_says_how_to_move_on(cli, world, block, tmp_path):
     out = tmp_path / "out"
     assert cli("gh:me/pg-block@feature/x", "-o", out).code == 0

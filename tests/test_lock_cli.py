@@ -82,6 +82,15 @@ def test_lock_writes_pinned_files_and_reuses_them(sources, tmp_path, monkeypatch
     )
     # Without --lock the same directory is out of date: the lock options are part of the inputs.
     assert run_process(*sources, "-o", out, "--check", env=env).code == 1
+    # A run without --lock drops the lock, and says so.
+    unlocked = tmp_path / "unlocked"
+    import shutil
+
+    shutil.copytree(out, unlocked)
+    r = run_process(*sources, "-o", unlocked, env=env)
+    assert r.code == 0, r.err
+    assert f"warning: {unlocked} was locked and this run does not lock" in r.err
+    assert not (unlocked / "conda-lock.yml").exists()
     # The unchanged --lock run imports neither solver.
     probe = (
         "import sys\nfrom bindermerge.cli import main\n"

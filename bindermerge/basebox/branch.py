@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from bindermerge.errors import UsageError
+from bindermerge.errors import OutputError
 from bindermerge.sources.git import command
 
 EMPTY = ""  # update-ref's "this ref must not exist yet"
 
 
-class BranchError(UsageError):
+class BranchError(OutputError):
     """The repository or the branch cannot be used as asked (exit 2)."""
 
 
@@ -66,8 +66,9 @@ def open_repository(directory: str) -> Repository:
 
 def check_branch_name(repo: Repository, name: str) -> str:
     """``refs/heads/NAME`` for a valid branch name; :class:`BranchError` otherwise."""
-    if not name or name.startswith("-"):
-        raise BranchError(f"--branch {name!r} is not a branch name")
+    # git's own rules for a branch name (``git branch`` refuses HEAD and @{-1} forms too).
+    if not name or name.startswith("-") or name == "HEAD" or "@{" in name:
+        raise BranchError(f"--branch {name!r} is not a branch name git accepts")
     try:
         repo.git("check-ref-format", f"refs/heads/{name}")
     except BranchError:
@@ -185,8 +186,17 @@ def push(repo: Repository, remote: str, ref: str) -> None:
 
 
 def remote_url(repo: Repository, remote: str) -> str | None:
-    """The URL ``remote`` fetches from, or None when there is no such remote."""
+    """The URL configured for ``remote`` (as written: not rewritten by ``insteadOf``, which
+    may point at a mirror or a local path no hub can name), or None without such a remote."""
     try:
-        return repo.text("remote", "get-url", remote) or None
+        return repo.text("config", "--get", f"remote.{remote}.url") or None
     except BranchError:
         return None
+
+
+def check_push_target(repo: Repository, remote: str) -> None:
+    """Refuse, before anything is committed, a push to a remote that does not exist."""
+    if "/" in remote or ":" in remote:  # a URL or a path: git will say if it cannot reach it
+        return
+    if remote_url(repo, remote) is None:
+        raise BranchError(f"--push {remote}: the repository has no remote named {remote}")

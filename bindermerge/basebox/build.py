@@ -109,10 +109,12 @@ def _run(request: BaseboxRequest, rep: Reporter) -> int:
             "that work tree; check out another branch there, or name another --branch"
         )
     launch = _launch(request, repo)  # before any work: a bad --content or --hub is exit 2
+    if request.push is not None:
+        git.check_push_target(repo, request.push)
     old = git.head_of(repo, ref)
     with tempfile.TemporaryDirectory(prefix="bindermerge-basebox-") as tmp:
         out = Path(tmp) / BINDER
-        old_readme = _check_out_previous(repo, request, old, out, force=opts.force)
+        _check_out_previous(repo, request, old, out, force=opts.force)
         result = _merge(request, sources, opts, out, Path(tmp))
         rep.findings(result)
         if not result.ok:
@@ -126,8 +128,6 @@ def _run(request: BaseboxRequest, rep: Reporter) -> int:
             result = locked
         result.write(out, force=True)  # our own temporary copy: checked above
         readme = _readme(request, sources, result, launch).encode("utf-8")
-        if old_readme is not None and old_readme != readme and not opts.force:
-            _refuse_edited_readme(repo, request, old)
         files = _tree_files(out)
         files[README] = ("100644", readme)
         tree = git.write_tree(repo, files)
@@ -142,13 +142,20 @@ def _run(request: BaseboxRequest, rep: Reporter) -> int:
             result, EXIT_OK, f"{made} branch {request.branch} ({new[:12]}): {BINDER}/, {README}"
         )
     if request.push is not None:
-        git.push(repo, request.push, ref)
+        try:
+            git.push(repo, request.push, ref)
+        except BranchError as exc:
+            raise BranchError(
+                f"branch {request.branch} is committed here, but the push failed ({exc}); "
+                f"push it with: git push {request.push} {request.branch}"
+            ) from None
         print(f"bindermerge: pushed {request.branch} to {request.push}", file=sys.stderr)
     if launch is not None:
         print(launch.url)
     else:
         print(
-            "bindermerge: no launch link: name the repository with --binder-repo gh:OWNER/REPO",
+            f"bindermerge: no launch link: the remote {request.remote!r} names no repository a "
+            "BinderHub can fetch; name it with --binder-repo gh:OWNER/REPO",
             file=sys.stderr,
         )
     return EXIT_OK
@@ -159,12 +166,12 @@ def _run(request: BaseboxRequest, rep: Reporter) -> int:
 
 def _check_out_previous(
     repo: git.Repository, request: BaseboxRequest, old: str | None, out: Path, *, force: bool
-) -> bytes | None:
+) -> None:
     """Write the branch's ``binder/`` to ``out`` (the previous output: its manifest pins the
-    git sources and lets a lock be reused) and return its README's bytes. Refuses, without
-    ``force``, a branch holding files bindermerge did not write."""
+    git sources and lets a lock be reused). Refuses, without ``force``, a branch holding
+    files bindermerge did not write, or a README someone changed."""
     if old is None:
-        return None
+        return
     from bindermerge.output.write import ownership_problem
 
     entries = git.files_of(repo, old)
@@ -186,37 +193,33 @@ def _check_out_previous(
             target.chmod(0o755 if mine[path].mode == "100755" else 0o644)
     problem = ownership_problem(out) if out.exists() else None
     if problem and not force:
-        raise BranchError(
-            f"branch {request.branch}: {BINDER}/ {problem}; use --force to replace it"
-        )
+        raise BranchError(f"branch {request.branch}: {BINDER}/ {problem}")
     if problem:  # --force: start from nothing, as the output of a merge would
         import shutil
 
         shutil.rmtree(out)
     readme = entries.get(README)
-    return git.read_blobs(repo, [readme.blob])[0] if readme is not None else None
+    if readme is not None and not force:
+        data = git.read_blobs(repo, [readme.blob])[0]
+        if hashlib.sha256(data).hexdigest() not in _written_readmes(repo, old):
+            raise BranchError(_would_lose(
+                request.branch, f"has a {README} changed since bindermerge wrote it", [README]
+            ))  # fmt: skip
 
 
-def _would_lose(branch: str, what: str, paths: list[str], shown: int = 5) -> str:
-    head = ", ".join(paths[:shown])
-    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
-    n = len(paths)
-    return (
-        f"branch {branch} {what}; --force would lose {n} file{'s' if n != 1 else ''}: {head}{more}"
-    )
+def _would_lose(branch: str, what: str, paths: list[str]) -> str:
+    from bindermerge.output.write import would_lose
+
+    return f"branch {branch} {what}{would_lose(paths)}"
 
 
-def _refuse_edited_readme(repo: git.Repository, request: BaseboxRequest, old: str | None) -> None:
-    """The README differs from the new one: fine when it is the one the last run wrote
-    (its sha256 is in that commit's message), refused when someone edited it."""
-    assert old is not None
-    body = repo.git("cat-file", "commit", old).decode("utf-8", "replace")
-    entries = git.files_of(repo, old)
-    data = git.read_blobs(repo, [entries[README].blob])[0]
-    written = f"{TRAILER}: sha256:{hashlib.sha256(data).hexdigest()}"
-    if written not in body.splitlines():
-        raise BranchError(_would_lose(request.branch, f"has a {README} bindermerge did not write",
-                                      [README]))  # fmt: skip
+def _written_readmes(repo: git.Repository, old: str) -> set[str]:
+    """The sha256 of every README a run of basebox wrote on this branch (the trailer of its
+    commits): a README found on the branch is bindermerge's when it is one of them, whatever
+    was committed since (a revert, an amend, a merge)."""
+    log = repo.git("log", "--format=%B", old).decode("utf-8", "replace")
+    prefix = f"{TRAILER}: sha256:"
+    return {line[len(prefix) :].strip() for line in log.splitlines() if line.startswith(prefix)}
 
 
 def _tree_files(out: Path) -> dict[str, tuple[str, bytes]]:
@@ -254,12 +257,20 @@ def _merge(request: BaseboxRequest, sources: Sequence[str], opts: MergeOptions, 
         f"{NBGITPULLER}\n"
     )
     specs = [*sources, str(added)]
-    return merge(open_sources(specs, pins=pins, update=opts.update), opts)
+    result = merge(open_sources(specs, pins=pins, update=opts.update), opts)
+    if result.ok and not installs(result, NBGITPULLER):
+        raise UsageError(
+            "--content needs nbgitpuller in the environment, but with --no-fold it would go to "
+            "a requirements.txt that repo2docker ignores beside environment.yml: drop --no-fold, "
+            "or add nbgitpuller to a source's environment.yml"
+        )
+    return result
 
 
 def installs(result: MergeResult, package: str) -> bool:
-    """True when the merged environment installs ``package`` (a conda dependency, a pip
-    entry of environment.yml, or a line of requirements.txt)."""
+    """True when repo2docker would install ``package`` from the merged output: a conda
+    dependency or ``pip:`` entry of environment.yml when there is one (a requirements.txt
+    beside it is ignored), else a line of requirements.txt."""
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
@@ -268,20 +279,20 @@ def installs(result: MergeResult, package: str) -> bool:
 
     wanted = canonicalize_name(package)
     environment = result.values.get("environment")
-    pips = [result.values.get("requirements")]
     if isinstance(environment, MergedEnvironment):
         if any(canonicalize_name(d.name) == wanted for d in environment.dependencies):
             return True
-        pips.append(environment.pip)
-    for merged in pips:
-        if not isinstance(merged, MergedPip):
-            continue
-        for requirement in merged.requirements:
-            try:
-                if canonicalize_name(Requirement(requirement.text).name) == wanted:
-                    return True
-            except InvalidRequirement:
-                continue  # a URL or a local path: not the package by name
+        pip: object = environment.pip
+    else:
+        pip = result.values.get("requirements")
+    if not isinstance(pip, MergedPip):
+        return False
+    for requirement in pip.requirements:
+        try:
+            if canonicalize_name(Requirement(requirement.text).name) == wanted:
+                return True
+        except InvalidRequirement:
+            continue  # a URL or a local path: not the package by name
     return False
 
 
@@ -401,16 +412,42 @@ def _content(request: BaseboxRequest) -> dict[str, str | None] | None:
     return {"repo": request.content, "branch": request.content_branch}
 
 
+# Options a regeneration must not repeat: a one-off override of the branch's own state.
+_ONE_OFF = ("force", "update")
+
+
 def _command(request: BaseboxRequest) -> str:
+    """The command that makes this branch again: the sources and every option given."""
+    from bindermerge.options import BY_NAME
+
     words = ["bindermerge", "basebox", *request.sources, "--branch", request.branch]
     for flag, value in (
         ("--content", request.content),
         ("--content-branch", request.content_branch),
         ("--target-path", request.target_path),
         ("--binder-repo", request.binder_repo),
+        ("--remote", request.remote if request.remote != "origin" else None),
+        ("--hub", request.hub),
+        ("--app", request.app),
+        ("--templates", request.templates),
+        ("--config", request.config_file),
     ):
         if value is not None:
             words += [flag, value]
+    if request.no_config:
+        words.append("--no-config")
+    for name, given in request.values.items():
+        option = BY_NAME[name]
+        if name in _ONE_OFF:
+            continue
+        if option.kind == "bool":
+            switch = option.flag if bool(given) != option.negate else option.opposite
+            words += [switch] if switch else []
+        elif isinstance(given, (list, tuple)):
+            for item in given:
+                words += [option.flag, str(item)]
+        elif given is not None:
+            words += [option.flag, str(given)]
     return shlex.join(words)
 
 

@@ -11,7 +11,7 @@ Standard library only.
 from __future__ import annotations
 
 from bindermerge.config import CONFIG_FLAG, NO_CONFIG_FLAG
-from bindermerge.options import BY_FLAG, expand_bare
+from bindermerge.options import BY_FLAG, BY_OPPOSITE, expand_bare
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast path avoids importing typing
 if TYPE_CHECKING:
@@ -77,6 +77,10 @@ def parse(argv: Sequence[str]) -> Request | None:
                     return None
                 value = args[i]
             request.config_file = value
+            i += 1
+            continue
+        if key in BY_OPPOSITE and value is None:  # --no-strict, --fold: back to the default
+            values[BY_OPPOSITE[key].name] = BY_OPPOSITE[key].negate
             i += 1
             continue
         option = BY_FLAG.get(key)

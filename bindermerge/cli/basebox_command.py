@@ -61,8 +61,8 @@ OWN: tuple[tuple[str, Any, object], ...] = (
     ("templates", _option("--templates", "A folder with your own basebox-README.md.j2.",
                           "DIR"), None),
     ("push", Annotated[str | None, typer.Option(
-        "--push", metavar="[=REMOTE]", show_default=False,
-        help="Push the branch: to --remote, or --push=REMOTE.")], None),
+        "--push", metavar="[REMOTE]", show_default=False,
+        help="Push the branch: to --remote, or to REMOTE.")], None),
     ("hub", _option("--hub", "The BinderHub of the links (default https://mybinder.org).",
                     "URL"), None),
     ("app", _option("--app", "Where the links open: jupyterlab, classic, retrolab, shiny or "
@@ -71,13 +71,23 @@ OWN: tuple[tuple[str, Any, object], ...] = (
 
 
 def expand_push(args: list[str]) -> list[str]:
-    """``--push`` given alone written ``--push=<to --remote>``: it takes a value only as
-    ``--push=REMOTE``, never from the next word (a source or another option)."""
+    """``--push REMOTE`` and ``--push`` alone (last, or before an option: to ``--remote``)
+    written ``--push=...``, as :func:`bindermerge.options.expand_bare` does ``--update``."""
     out: list[str] = []
-    for i, word in enumerate(args):
+    i = 0
+    while i < len(args):
+        word = args[i]
+        i += 1
         if word == "--":
-            return out + args[i:]
-        out.append(f"--push={PUSH_TO_REMOTE}" if word == "--push" else word)
+            return out + args[i - 1 :]
+        if word != "--push":
+            out.append(word)
+            continue
+        if i < len(args) and not args[i].startswith("-"):
+            out.append(f"--push={args[i]}")
+            i += 1
+        else:
+            out.append(f"--push={PUSH_TO_REMOTE}")
     return out
 
 

@@ -212,6 +212,15 @@ def run_merge(sources: Sequence[str], opts: MergeOptions) -> int:
         # Byte for byte what is there already (manifest included): rewriting would only
         # touch modification times, and a hook must be able to tell "nothing changed".
         return rep.finish(result, EXIT_OK, f"{output} {UP_TO_DATE}")
+    if not opts.lock and recorded is not None:
+        from bindermerge.lock.render import CONDA_LOCK_YML
+
+        if CONDA_LOCK_YML in recorded.files:  # a lock the user may not mean to drop
+            rep.warn_about_run(
+                f"{output} was locked and this run does not lock: its lock files go and "
+                "environment.yml is written unpinned (add --lock, or lock = true in the config "
+                "file, to keep it locked)"
+            )
     try:
         result.write(output, force=opts.force)
     except BinderMergeError as exc:

@@ -103,6 +103,10 @@ class Reporter:
             else:
                 self._err(f"warning: {w.text()}", "yellow")
 
+    def warn_about_run(self, text: str) -> None:
+        """A warning about the run itself (not a finding of the merge): stderr only."""
+        self._err(f"warning: {text}", "yellow")
+
     def diff(self, text: str) -> None:
         if self.as_json:
             self.diff_text = text  # goes into the report

@@ -28,7 +28,13 @@ def annotation(option: Option) -> Any:
     decls = list(option.flags)
     info: Any
     if option.kind == "bool":
-        info = typer.Option(*decls, help=option.help)
+        if option.opposite is not None:  # --strict/--no-strict: the parameter is the value
+            on, off = (
+                (option.opposite, option.flag) if option.negate else (option.flag, option.opposite)
+            )
+            info = typer.Option(f"{on}/{off}", help=option.help, show_default=False)
+        else:
+            info = typer.Option(*decls, help=option.help)
         return Annotated[bool, info]
     if option.kind == "list":
         info = typer.Option(*decls, help=option.help, metavar=option.metavar, show_default=False)
@@ -44,8 +50,10 @@ def option_parameters(options: Iterable[Option]) -> list[inspect.Parameter]:
     """One keyword parameter per option, with the table's default."""
     params = []
     for option in options:
-        # A flag that turns something off (--no-fold) is False until given.
-        default = (not option.default) if option.negate else option.default
+        # A one-way flag that turns something off would be False until given.
+        default = option.default
+        if option.kind == "bool" and option.opposite is None and option.negate:
+            default = not option.default
         if option.kind == "list":
             default = None
         params.append(
@@ -108,8 +116,8 @@ def given(
         if source is None or source.name != "COMMANDLINE":
             continue
         value = values[option.name]
-        if option.kind == "bool":
-            value = (not value) if option.negate else value
+        if option.kind == "bool" and option.opposite is None and option.negate:
+            value = not value
         found[option.name] = value
     return found
 
