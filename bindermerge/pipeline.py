@@ -249,7 +249,11 @@ def _warn_ignored(outputs: Sequence[OutputFile], ctx: MergeContext) -> None:
     from bindermerge.repo2docker.explain import ignored_in_binder_dir
 
     top = {f.path: f.content for f in outputs if "/" not in f.path}
+    # --no-fold already said, once, which of its files repo2docker ignores: not again here.
+    said = {o.file for w in ctx.warnings if w.code == "environment-not-folded" for o in w.origins}
     for name, reason in ignored_in_binder_dir(top):
+        if name in said:
+            continue
         ctx.warn("repo2docker-ignores", f"repo2docker will ignore the merged {name}: {reason}")
 
 

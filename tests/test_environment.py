@@ -351,6 +351,8 @@ def test_no_fold_keeps_files_apart_with_one_warning(make_source):
     ]
     assert "requirements.txt and runtime.txt" in w.message and w.level == "warning"
     assert load(env_text(result))["dependencies"] == ["numpy"]
+    # Said once: not again as "repo2docker will ignore the merged requirements.txt".
+    assert [w.code for w in result.warnings if not w.is_info] == ["environment-not-folded"]
 
 
 def test_without_any_environment_file_nothing_changes(make_source):
@@ -640,3 +642,20 @@ def test_top_level_alias_is_refused(make_source):
     with pytest.raises(InputError) as info:
         merge([a])
     assert str(info.value).startswith(f"{a}/environment.yml:3:") and "alias" in str(info.value)
+
+
+def test_folded_requirements_keep_their_comments(make_source):
+    """requirements.txt folded into environment.yml's pip: block keeps the comment after a
+    line and the comment lines above it, next to the provenance (issue 9 item 11)."""
+    a = make_source("a", {"environment.yml": "dependencies:\n  - pip\n  - pip:\n"
+                          "    # above rich\n    - rich  # why rich\n"})  # fmt: skip
+    b = make_source("b", {"requirements.txt": "# the ABI broke in 2\nnumpy<2  # pinned: ABI "
+                          "break\nrich\n"})  # fmt: skip
+    text = env_text(merge([a, b]))
+    assert (
+        "      # the ABI broke in 2\n      - numpy<2  # from b (requirements.txt); pinned: "
+        "ABI break\n" in text
+    )
+    assert "      # above rich\n      - rich  # from a, b (requirements.txt); why rich\n" in text
+    assert text.count("why rich") == 1 and text.count("above rich") == 1
+    assert load(text)["dependencies"][1] == {"pip": ["rich", "numpy<2"]}

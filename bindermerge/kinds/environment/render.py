@@ -60,12 +60,14 @@ def render(merged: MergedEnvironment, ctx: MergeContext) -> list[OutputFile]:
         origin_lists += [r.origins for r in merged.pip.requirements]
         for text, origins in zip(texts, origin_lists, strict=True):
             notes = [merged.notes[o] for o in origins if o in merged.notes]
+            # A folded requirements.txt line keeps its comments too (issue 9 item 11).
+            folded = merged.pip.comment_of(origins)
             block.append(text)
             index = len(block) - 1
-            leading = list(dict.fromkeys(x for n in notes for x in n.leading))
-            yaml.comments_above(block, index, leading, pip_column)
-            comments = list(dict.fromkeys(n.comment for n in notes if n.comment))
-            _tail(block, index, origins, comments)
+            leading = [x for n in notes for x in n.leading] + list(folded.leading)
+            yaml.comments_above(block, index, list(dict.fromkeys(leading)), pip_column)
+            comments = [n.comment for n in notes if n.comment] + [folded.trailing or ""]
+            _tail(block, index, origins, list(dict.fromkeys(c for c in comments if c)))
         deps.append(yaml.mapping([("pip", block)]))
     doc["dependencies"] = deps
 
