@@ -74,7 +74,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("environment", "environment", files=(r2d.ENVIRONMENT_YML, r2d.ENVIRONMENT_YAML),
           consumes=("requirements", "runtime")),
     Entry("requirements", "requirements", files=(r2d.REQUIREMENTS_TXT,)),
-    Entry("runtime", "runtime", files=(r2d.RUNTIME_TXT,)),
+    # Reads requirements: a legacy Python sends them to a kernel environment of their own.
+    Entry("runtime", "runtime", files=(r2d.RUNTIME_TXT,), reads=("requirements",)),
     # postbuild, root_files and auxiliary place every source's files where its scripts look
     # (scripts/placement.py): they read every kind that carries or merges a source's files.
     Entry("postbuild", "postbuild", files=(r2d.POSTBUILD,), reads=_PLACEMENT_READS),

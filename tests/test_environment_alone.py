@@ -18,10 +18,10 @@ from ruamel.yaml import YAML
 
 from bindermerge.cli import argv
 from bindermerge.kinds.environment import MergedEnvironment
-from bindermerge.kinds.environment.server import is_server_side
 from bindermerge.model import MergeWarning, Origin
 from bindermerge.options import BY_CONFIG_KEY, MergeOptions
 from bindermerge.pipeline import merge
+from bindermerge.specs.server_packages import is_server_side
 
 STALE = {
     "binder/environment.yml": "dependencies:\n  - python=3.11\n  - numpy\n",

@@ -111,3 +111,27 @@ def test_parser_agrees_with_repo2docker(text: str) -> None:
     except InvalidRuntime:
         got = None
     assert got == expected, repr(text)
+
+
+def test_a_legacy_python_and_another_sources_server_extension_in_requirements_conflict(
+    make_source,
+):
+    """runtime.txt python-2.7 from one source sends the merged requirements.txt into the
+    kernel's own environment: the other source's jupyter-server-proxy, beside the notebook
+    server when built alone, would never be loaded (issue 9 item 6, requirements.txt path)."""
+    legacy = make_source("legacy", {"runtime.txt": "python-2.7\n"})
+    proxy = make_source("proxy", {"requirements.txt": "jupyter-server-proxy\nnumpy\n"})
+    result = merge([legacy, proxy])
+    (c,) = result.conflicts
+    assert (c.kind, c.file, c.key) == ("runtime", "runtime.txt", "python")
+    assert [o.source for o in c.sides] == ["legacy", "proxy"]
+    assert "jupyter-server-proxy" in c.reason and "numpy" not in c.reason
+    # The package's side wins: no runtime.txt, repo2docker's default Python keeps one
+    # environment; the pin's side wins: the legacy Python, as asked.
+    last = merge([legacy, proxy], on_conflict="last")
+    assert "runtime.txt" not in {f.path for f in last.files}
+    first = merge([legacy, proxy], on_conflict="first")
+    assert first.file("runtime.txt") is not None
+    # A source whose own Python was legacy had its packages in the kernel's environment alone.
+    own = make_source("own", {"runtime.txt": "python-3.6\n", "requirements.txt": "nbgitpuller\n"})
+    assert merge([own]).conflicts == []

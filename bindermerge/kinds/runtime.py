@@ -16,7 +16,7 @@ from bindermerge.context import MergeContext
 from bindermerge.errors import InputError, ParseError
 from bindermerge.kinds import Kind
 from bindermerge.model import Origin, OutputFile
-from bindermerge.repo2docker.constants import RSPM_CUTOFF_DATE, RUNTIME_TXT
+from bindermerge.repo2docker.constants import LEGACY_KERNEL_BELOW, RSPM_CUTOFF_DATE, RUNTIME_TXT
 from bindermerge.repo2docker.runtime import InvalidRuntime, InvalidRuntimeDate, parse_runtime
 from bindermerge.sources.base import SourceFile
 
@@ -92,19 +92,64 @@ def parse(file: SourceFile, view: object) -> Runtime:
     return Runtime(origin, text, rt.name, rt.version, rt.date)
 
 
-def merge(fragments: Sequence[Runtime], ctx: MergeContext) -> Runtime:
+def merge(fragments: Sequence[Runtime], ctx: MergeContext) -> Runtime | None:
     distinct: list[Runtime] = []
     for frag in fragments:
         if all(frag.text != d.text for d in distinct):
             distinct.append(frag)
-    if len(distinct) == 1:
-        return distinct[0]
-    what = "different runtimes" if len({d.name for d in distinct}) > 1 else "different versions"
-    keep = ctx.conflict(NAME, FILE, distinct[0].name, [d.origin for d in distinct], what)
-    return distinct[keep]
+    merged = distinct[0]
+    if len(distinct) > 1:
+        what = "different runtimes" if len({d.name for d in distinct}) > 1 else "different versions"
+        keep = ctx.conflict(NAME, FILE, distinct[0].name, [d.origin for d in distinct], what)
+        merged = distinct[keep]
+    return _legacy_kernel(merged, fragments, ctx)
 
 
-def render(merged: Runtime, ctx: MergeContext) -> list[OutputFile]:
+def _legacy_kernel(
+    merged: Runtime, fragments: Sequence[Runtime], ctx: MergeContext
+) -> Runtime | None:
+    """A Python below 3.7 makes repo2docker build the kernel an environment of its own and
+    install requirements.txt there (when no environment.yml takes it over): another source's
+    server extension (jupyter-server-proxy, nbgitpuller) then lands where the notebook server
+    cannot load it. That is a conflict between the pins and those packages; when a package's
+    side wins, no runtime.txt is written (repo2docker's default Python keeps one environment).
+    The environment kind checks the same for environment.yml (its ``kernel`` module)."""
+    xy = merged.python_version
+    if xy is None or tuple(int(p) for p in xy.split(".")) >= LEGACY_KERNEL_BELOW:
+        return merged
+    from bindermerge.specs.pip import PipFragment
+    from bindermerge.specs.server_packages import is_server_side
+
+    pins = [f.origin for f in fragments if f.text == merged.text]
+    pinned = {o.source for o in pins}
+    # Only what repo2docker put beside the notebook server when its source was built alone:
+    # a source with its own legacy Python already had these packages in its kernel's.
+    affected = [
+        (r.key, r.origin)
+        for frag in ctx.fragments_of("requirements", PipFragment)
+        for r in frag.requirements
+        if r.requirement is not None and not r.constraint and is_server_side(r.key)
+        and r.origin.source not in pinned
+    ]  # fmt: skip
+    if not affected:
+        return merged
+    order = {name: i for i, name in enumerate(ctx.source_names)}
+    sides = sorted([*pins, *(o for _, o in affected)], key=lambda o: order.get(o.source, 0))
+    names = ", ".join(dict.fromkeys(name for name, _ in affected))
+    reason = (
+        f"Python {xy} makes repo2docker install requirements.txt into a kernel environment of "
+        f"its own; the server-side packages {names} were installed beside the notebook server "
+        "when their sources were built alone"
+    )
+    keep = ctx.conflict(NAME, FILE, "python", sides, reason)
+    if ctx.options.on_conflict == "fail" or sides[keep] in pins:
+        return merged
+    return None
+
+
+def render(merged: Runtime | None, ctx: MergeContext) -> list[OutputFile]:
+    if merged is None:  # a legacy Python lost to server-side packages: the default Python
+        return []
     return [OutputFile(FILE, (merged.text + "\n").encode("utf-8"))]
 
 

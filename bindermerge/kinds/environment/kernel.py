@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 from bindermerge.context import MergeContext
 from bindermerge.kinds.environment.alone import Alone
 from bindermerge.kinds.environment.model import FILE, NAME, Dependency, MergedEnvironment
-from bindermerge.kinds.environment.server import is_server_side
 from bindermerge.kinds.runtime import Runtime
 from bindermerge.model import Origin
 from bindermerge.repo2docker.constants import RUNTIME_TXT
 from bindermerge.specs import conda as conda_specs
 from bindermerge.specs import pip
+from bindermerge.specs.server_packages import is_server_side
 
 if TYPE_CHECKING:
     from bindermerge.repo2docker.explain import Explanation

@@ -2,8 +2,10 @@
 
 Server extensions, JupyterLab extensions and proxies are loaded by the notebook server
 process: installed into a kernel environment of their own (repo2docker's legacy Python
-kernel, see :mod:`.kernel`) they are there, importable by the kernel, and never loaded. This
-is a fact about Jupyter, not about repo2docker, so it lives with the environment kind.
+kernel, see :mod:`bindermerge.kinds.environment.kernel` and :mod:`bindermerge.kinds.runtime`)
+they are there, importable by the kernel, and never loaded. This is a fact about Jupyter, not
+about repo2docker; both kinds that can send packages to such a kernel ask it here. Standard
+library only.
 
 Names are compared in one spelling (lower case, ``_`` and ``.`` as ``-``): conda writes
 ``jupyter_server_proxy`` where PyPI writes ``jupyter-server-proxy``.
