@@ -391,12 +391,62 @@ def test_reading_the_merged_file_is_one_warning(block):
     assert not [w for w in result.warnings if "seed.sql" in w.message]
 
 
-def test_whole_binder_dir_is_a_warning(block):
-    src = block(
-        "db", {"binder/postBuild": '#!/bin/sh\ncp -r binder "$HOME/backup"\n', "binder/x": "1"}
-    )
+@pytest.mark.parametrize(
+    "line",
+    ['cp -r binder "$HOME/backup"', "ls binder", 'find binder -name "*.sql" | xargs cat',
+     "du -sh binder/"],
+)  # fmt: skip
+def test_whole_binder_dir_is_a_conflict_beside_other_sources(block, line):
+    """Merged, binder/ holds every source's files: listing, copying or walking it would see
+    the others' too (find binder -name '*.sql' would load their SQL). Alone it is a warning:
+    besides its own files the script sees only bindermerge's."""
+    src = block("db", {"binder/postBuild": f"#!/bin/sh\n{line}\n", "binder/x.sql": "1"})
+    other = block("other", {"binder/seed.sql": "2", "binder/apt.txt": "git\n"})
     (w,) = [w for w in merge([src]).warnings if w.code == "script-uses-whole-binder-dir"]
     assert w.origins[0].line == 2
+    result = merge([src, other])
+    (c,) = result.conflicts
+    assert (c.file, c.key, c.sides[0].line) == ("postBuild", "binder", 2)
+    assert "names binder/ as a whole" in c.reason and "binder/db/" in c.reason
+    assert not [w for w in result.warnings if w.code == "script-uses-whole-binder-dir"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["pip install -e .", "python -m pip install .", "pip install --no-deps ./",
+     "python3 setup.py develop", 'pip install "$REPO_DIR"', "pip install .[dev]",
+     "cd binder && cd .. && pip install ."],
+)  # fmt: skip
+def test_installing_the_whole_repository_is_a_conflict(block, line):
+    """The block's repository does not travel: merged, ``pip install .`` would install the
+    merged repository instead (issue 9 item 4)."""
+    src = block(
+        "tool",
+        {
+            "binder/postBuild": f"#!/bin/sh\nset -e\n{line}\n",
+            "pyproject.toml": '[project]\nname = "tool"\n',
+            "setup.py": "",
+        },
+    )
+    (c,) = merge([src]).conflicts
+    assert (c.kind, c.file, c.key, c.sides[0].line) == ("postbuild", "postBuild", ".", 3)
+    assert "installs tool's whole repository as a Python package" in c.reason
+
+
+def test_installing_a_folder_of_the_repository_carries_it(block, tmp_path):
+    src = block(
+        "tool",
+        {
+            "binder/postBuild": "#!/bin/sh\nset -e\npip install ./pkg -r binder/r.txt\n",
+            "binder/r.txt": "six\n",
+            "pkg/pyproject.toml": "[project]\n",
+        },
+    )
+    result = merge([src])
+    assert result.conflicts == []
+    out = tmp_path / "out"
+    result.write(out)
+    assert (out / ".bindermerge-root" / "tool" / "pkg" / "pyproject.toml").exists()
 
 
 # --- the generated postBuild --------------------------------------------------------------------

@@ -53,6 +53,10 @@ FILE_COMMANDS = frozenset(
         *RUNNERS,
     }
 )  # fmt: skip
+# Programs that list or walk a directory: a bare word is too often not a file (``ls data``
+# in a notebook's instructions), but the binder directory itself is (``find binder``).
+LISTING_COMMANDS = frozenset({"ls", "find", "du", "tree"})
+_BINDER_WORDS = frozenset({"binder", "binder/"})
 _SCRIPT_EXTENSIONS = (".sh", ".bash", ".py", ".R", ".r")
 _GLOB = re.compile(r"[*?[]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -141,6 +145,17 @@ def family(name: str, data: bytes) -> str:
 def looks_like_script(name: str, data: bytes) -> bool:
     """A file that a block runs: a ``#!`` line or a script's extension."""
     return data.startswith(b"#!") or name.endswith(_SCRIPT_EXTENSIONS)
+
+
+def package_installs(text: str, kind: str) -> list[Ref]:
+    """The directories a shell script installs as Python packages (``pip install .``,
+    ``pip install -e ./pkg``, ``python setup.py install``): a package needs its whole
+    directory, which a merge can carry only when it lies in the binder directory."""
+    if kind != "shell":
+        return []
+    shell = _Shell(text)
+    shell.run()
+    return _unique(shell.installs)
 
 
 def scan(text: str, kind: str) -> list[Ref]:
@@ -520,6 +535,7 @@ class _Shell:
         self.vars: dict[str, list[object]] = {}
         self.stack: list[_Loc | None] = []  # the directory at each "(" of a subshell
         self.dirs: list[_Loc | None] = []  # pushd
+        self.installs: list[Ref] = []  # directories installed as Python packages
 
     def run(self) -> list[Ref]:
         words: list[_Word] = []
@@ -601,17 +617,26 @@ class _Shell:
             return
         if name in ("case", "echo", "printf", ":", "true", "false"):
             return  # words they print or match, not files they read
+        for target in _installed_directories(name, args):
+            refs, self.refs = self.refs, []
+            self._ref(target, bare=True)
+            self.installs += self.refs
+            self.refs = refs
         if name is None or "/" in name:
             self._ref(words[0], bare=True, run=True)
         runner = name in RUNNERS
         bare = name in FILE_COMMANDS
+        if name == "find":  # find's paths come first; "-name x", "(", "!" begin its test
+            starts = [i for i, w in enumerate(args) if w.literal_prefix()[:1] in ("-", "(", "!")]
+            args = args[: starts[0]] if starts else args
         for w in args:
             lit = w.literal_prefix()
             if lit.startswith("-") and lit != "-":
                 if "=" in lit:
                     self._ref(_tail(w, lit.index("=") + 1), bare=False)
                 continue
-            self._ref(w, bare=bare, run=runner)
+            listed = name in LISTING_COMMANDS and lit in _BINDER_WORDS
+            self._ref(w, bare=bare or listed, run=runner)
             runner = False  # only the script itself runs, not its arguments
 
     # -- words to paths --
@@ -777,6 +802,67 @@ def _simple_commands(text: str) -> list[list[_Word]]:
             if out[-1]:
                 out.append([])
     return [c for c in out if c]
+
+
+# pip options that take a value (the next word when not written --opt=value).
+_PIP_VALUE_OPTIONS = frozenset(
+    {
+        "-r", "--requirement", "-c", "--constraint", "-t", "--target", "-i", "--index-url",
+        "--extra-index-url", "-f", "--find-links", "--prefix", "--root", "--src",
+        "--upgrade-strategy", "--python-version", "--platform", "--implementation", "--abi",
+        "--only-binary", "--no-binary", "-C", "--config-settings", "--progress-bar", "--log",
+        "--cache-dir", "--trusted-host", "--proxy", "--timeout", "--retries", "--report",
+    }
+)  # fmt: skip
+
+
+def _installed_directories(name: str | None, args: list[_Word]) -> list[_Word]:
+    """The words naming a directory that ``name args`` installs as a Python package:
+    ``pip install [-e] DIR`` (also ``python -m pip``, ``pip3``) and ``python setup.py
+    install|develop`` (its directory). Requirement names are not directories."""
+    words = [w.literal() for w in args]
+    program = posixpath.basename(name or "")
+    if re.fullmatch(r"python[0-9.]*", program) and words[:2] == ["-m", "pip"]:
+        program, args, words = "pip", args[2:], words[2:]
+    if re.fullmatch(r"python[0-9.]*", program) and words and words[0] is not None:
+        setup = words[0]
+        if posixpath.basename(setup) == "setup.py" and {"install", "develop"} & set(words[1:]):
+            directory = posixpath.dirname(setup) or "."
+            return [_literal_word(directory, args[0].line)]
+        return []
+    if not re.fullmatch(r"pip[0-9.]*", program) or "install" not in words:
+        return []
+    found: list[_Word] = []
+    rest = list(zip(args, words, strict=True))[words.index("install") + 1 :]
+    takes_value = False
+    for word, text in rest:
+        if takes_value:
+            takes_value = False
+            continue
+        if text is not None and text.startswith("-"):
+            flag = text.split("=", 1)[0]
+            takes_value = flag in _PIP_VALUE_OPTIONS and "=" not in text
+            if flag in ("-e", "--editable") and "=" in text:
+                found.append(_tail(word, len(flag) + 1))
+            continue
+        # A directory, not a requirement: ".", "./x", "x/y", "$REPO_DIR", ".[extra]".
+        if text is None or text.startswith((".", "/", "~")) or "/" in text:
+            found.append(_strip_extras(word))
+    return found
+
+
+def _strip_extras(word: _Word) -> _Word:
+    """``.[dev]`` -> ``.``: the directory, without pip's extras."""
+    text = word.literal()
+    if text is not None and text.endswith("]") and "[" in text:
+        return _literal_word(text[: text.index("[")], word.line)
+    return word
+
+
+def _literal_word(text: str, line: int) -> _Word:
+    word = _Word(line)
+    word.add("lit", text, True)
+    return word
 
 
 def _path_like(text: str) -> bool:

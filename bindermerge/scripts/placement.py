@@ -172,7 +172,8 @@ def plan(ctx: MergeContext) -> Plan:
     conflicts: list[PathConflict] = []
     used: dict[str, set[str]] = {s.name: set() for s in sources}
     for src in sources:
-        _trace(src, out, needs, warnings, used[src.name])
+        _trace(src, out, needs, warnings, used[src.name], conflicts, alone=len(sources) == 1)
+        conflicts += _repository_installs(src)
     files, copies, origins = _place(sources, needs, out, ctx, conflicts, warnings)
     carried_paths = [f.at for s in sources for f in s.files.values() if f.at is not None]
     _check_globs(needs, [*carried_paths, *(f.path for f in files)], out, conflicts, ctx, sources)
@@ -296,10 +297,19 @@ def _config_name(origin: Origin) -> str:
 
 
 def _trace(
-    src: _Source, out: str, needs: list[_Need], warnings: list[MergeWarning], used: set[str]
+    src: _Source,
+    out: str,
+    needs: list[_Need],
+    warnings: list[MergeWarning],
+    used: set[str],
+    conflicts: list[PathConflict],
+    *,
+    alone: bool,
 ) -> None:
     """What each reference of the source's scripts needs where (``needs``), and the files it
-    uses (``used``)."""
+    uses (``used``). A reference to the binder directory as a whole (``cp -r binder``,
+    ``find binder``) sees every source's files merged: a conflict beside other sources, a
+    warning for a source merged alone (it then sees only bindermerge's own files besides)."""
     files = src.files
     tops = [
         paths.join(src.config, name)
@@ -351,7 +361,7 @@ def _trace(
                 if target not in merged_dir:  # its "$(dirname "$0")" is where it was run
                     merged_dir[target] = posixpath.dirname(dest)
                     phase[target] = phase[use.script]
-    if whole:
+    if whole and alone:
         warnings.append(
             MergeWarning(
                 "script-uses-whole-binder-dir",
@@ -360,6 +370,55 @@ def _trace(
                 tuple(whole),
             )
         )
+    for origin in whole if not alone else ():
+        conflicts.append(
+            PathConflict(
+                _kind_of(origin),
+                _script_of(origin),
+                src.config,
+                (origin,),
+                f"this path cannot be made to resolve in the merged build: it names "
+                f"{src.config}/ as a whole, and merged {out}/ holds every source's files "
+                f"(this source's are in {folder_dir}/), so the script would see, copy or load "
+                "the other sources' files too; name the files it needs instead",
+            )
+        )
+
+
+def _repository_installs(src: _Source) -> list[PathConflict]:
+    """``pip install .`` (or ``-e .``, ``python setup.py install``) from the repository
+    root installs the whole repository as a package: a merge carries a source's binder
+    directory and the files its scripts name, never its whole repository, so merged the
+    command would install the merged repository instead. It cannot be made to resolve."""
+    conflicts = []
+    for name in paths.SCRIPT_FILES:
+        script = paths.join(src.config, name)
+        holder = src.files.get(script)
+        if holder is None or name == "install.R":
+            continue
+        data = holder.script if holder.script is not None else holder.data
+        if data is None:
+            continue
+        text = data.decode("utf-8", "replace")
+        for ref in paths.package_installs(text, paths.family(script, data)):
+            where = ref.path if ref.anchor == paths.ROOT else paths.join(src.config, ref.path)
+            if where:
+                continue  # a folder of the repository: its files travel like any others
+            origin = holder.origin.at(ref.line, ref.text)
+            conflicts.append(
+                PathConflict(
+                    _kind_of(origin),
+                    _script_of(origin),
+                    ".",
+                    (origin,),
+                    f"this path cannot be made to resolve in the merged build: it installs "
+                    f"{src.name}'s whole repository as a Python package, and a merge carries "
+                    "only its binder directory and the files its scripts name (merged, it "
+                    "would install the merged repository instead); publish the package and "
+                    "install it by name, or keep this block on its own",
+                )
+            )
+    return conflicts
 
 
 def _moved(target: str, alone: str, merged: str) -> str:
