@@ -185,6 +185,7 @@ def merge(
             if entry.fallback:
                 deferred.append(f)
             else:
+                _check_size(f)
                 slot(entry).add(f, view)
         # Only now do we know which files a kind read through an include (``-r base.txt``):
         # those belong to that kind; the rest go to the fallback kind.
@@ -238,6 +239,23 @@ def _open(sources: Iterable[str | Path | Source]) -> list[Source]:
     if specs:
         return load_sources(specs)
     return [s for s in items if not isinstance(s, (str, Path))]
+
+
+# A configuration file a kind parses is a few kilobytes; a hostile or mistaken one of many
+# megabytes would take the parsers minutes and gigabytes (a 32 MB apt.txt: 40 s, 2 GB).
+MAX_PARSED_BYTES = 4 * 1024 * 1024
+
+
+def _check_size(f: SourceFile) -> None:
+    if len(f.data) > MAX_PARSED_BYTES:
+        from bindermerge.errors import RefusedFileError
+
+        size = len(f.data) / (1024 * 1024)
+        raise RefusedFileError(
+            f"{size:.1f} MiB is too large for a configuration file (bindermerge reads at most "
+            f"{MAX_PARSED_BYTES // (1024 * 1024)} MiB of one): is it the file you meant?",
+            f.origin,
+        )
 
 
 def _conflict_order(c: Conflict) -> tuple[str, str]:

@@ -124,3 +124,17 @@ def test_unicode_names_survive_and_failures_name_the_source(make_source, tmp_pat
     proc = subprocess.run(["/bin/sh", "binder/postBuild"], cwd=repo, capture_output=True, text=True)
     assert proc.returncode == 3
     assert "postBuild of source données failed with exit code 3" in proc.stderr
+
+
+def test_an_enormous_configuration_file_is_refused_quickly(cli, tmp_path):
+    """A 32 MiB apt.txt would take the parsers tens of seconds and gigabytes: one line, exit
+    2, naming the file; data files the scripts use are carried whatever their size."""
+    import time
+
+    big = write_tree(tmp_path / "big", {"apt.txt": "htop\n" * (8 * 1024 * 1024 // 5 + 1)})
+    t0 = time.perf_counter()
+    r = cli(big, "-o", tmp_path / "out")
+    assert time.perf_counter() - t0 < 10
+    assert r.code == 2
+    assert r.err.strip().startswith(f"error: {big / 'apt.txt'}: 8.0 MiB is too large")
+    assert not (tmp_path / "out").exists()

@@ -38,7 +38,8 @@ HELP = (
 SOURCES_HELP = (
     "Sources, merged in this order: directories, or git repositories spelled "
     "gh:OWNER/REPO[@REF][#SUBDIR], gl:OWNER/REPO[@REF][#SUBDIR] or git+URL[@REF][#SUBDIR] "
-    "(REF: a branch, tag or commit; SUBDIR: a folder of the repository). Without any, the "
+    "(REF: a branch, tag or commit; SUBDIR: a folder of the repository; pip's "
+    "#subdirectory=SUBDIR is read too). Without any, the "
     f"sources of the config file ([{TABLE}] in {PYPROJECT}, or {STANDALONE}); given, they "
     "replace its list."
 )

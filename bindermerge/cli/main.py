@@ -124,7 +124,7 @@ def run_merge(sources: Sequence[str], opts: MergeOptions) -> int:
 
     rep = Reporter(as_json=opts.json)
     if opts.output is None:
-        return rep.usage("missing option -o/--output DIR")
+        return rep.usage('missing option -o/--output DIR (or output = "binder" in the config file)')
     problem = opts.misplaced()
     if problem:
         return rep.usage(problem)
