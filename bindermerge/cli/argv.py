@@ -2,8 +2,9 @@
 
 A pre-commit hook runs the same well-formed command on every commit; importing typer (and
 click) to read it would cost more than the merge. This reader understands exactly the flags in
-:data:`bindermerge.options.OPTIONS` and answers None for anything else (``--help``, a
-subcommand, an unknown flag, a missing value, a bad choice): then typer parses, and explains.
+:data:`bindermerge.options.OPTIONS` (with their opposites, ``--no-strict``) and ``--config``
+/ ``--no-config``, and answers None for anything else (``--help``, a subcommand, an unknown
+flag, a missing value, a bad choice): then typer parses, and explains.
 Both readers derive from the same table, so they cannot disagree on what a flag means.
 Standard library only.
 """
@@ -45,7 +46,7 @@ class Request:
 
 def parse(argv: Sequence[str]) -> Request | None:
     """The sources and options of a plain merge command, or None when typer must parse it."""
-    args = expand_bare(argv)  # --update alone is --update=*: never the next word as value
+    args = expand_bare(argv)  # --update SOURCE / --update alone, spelled --update=VALUE
     if args and args[0] in NOT_A_MERGE:
         return None
     sources: list[str] = []
