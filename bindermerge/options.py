@@ -120,8 +120,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("name", None, "str", ("--name",), scope="merge", config_key="name", metavar="NAME",
            help="Name of the merged conda environment (default: the first source's)."),
     Option("fold", True, "bool", ("--no-fold",), scope="merge", config_key="fold", negate=True,
-           help="Keep requirements.txt/runtime.txt beside environment.yml "
-           "(repo2docker ignores them)."),
+           help="Fold requirements.txt/runtime.txt into environment.yml (the default), or "
+           "keep them apart with --no-fold (repo2docker then ignores them)."),
     Option("fold_ignored", False, "bool", ("--fold-ignored",), scope="merge",
            config_key="fold-ignored",
            help="Also fold the requirements.txt/runtime.txt that repo2docker ignored next to "
