@@ -63,7 +63,8 @@ class Entry:
 # bindermerge.scripts.placement.READS (not imported: the registry loads no kind's helpers).
 _PLACEMENT_READS = (
     "postbuild", "start", "root_files", "auxiliary",
-    "apt", "environment", "requirements", "runtime", "install_r", "julia_project",
+    "apt", "environment", "requirements", "requirements3", "runtime", "install_r",
+    "julia_project",
 )  # fmt: skip
 
 ENTRIES: tuple[Entry, ...] = (
@@ -74,6 +75,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("environment", "environment", files=(r2d.ENVIRONMENT_YML, r2d.ENVIRONMENT_YAML),
           consumes=("requirements", "runtime")),
     Entry("requirements", "requirements", files=(r2d.REQUIREMENTS_TXT,)),
+    # Beside a legacy Python kernel repo2docker installs it into the notebook server's env.
+    Entry("requirements3", "requirements3", files=(r2d.REQUIREMENTS3_TXT,)),
     # Reads requirements: a legacy Python sends them to a kernel environment of their own.
     Entry("runtime", "runtime", files=(r2d.RUNTIME_TXT,), reads=("requirements",)),
     # postbuild, root_files and auxiliary place every source's files where its scripts look

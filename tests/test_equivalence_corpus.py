@@ -59,20 +59,12 @@ RUNNABLE = frozenset(
 )
 
 
-_REQ3 = (
-    "requirements3.txt (what repo2docker installs into the notebook server's environment beside a "
-    "Python 2 kernel) goes to the source's folder as an auxiliary file, so nbgitpuller is no "
-    "longer installed"
-)
 _PY_UNDER_JULIA = (
     "runtime.txt's python-2.7 is folded into environment.yml, but the merge has a Project.toml: "
     "the Julia buildpack takes its Python from runtime.txt only and builds Python 3.10"
 )
 # What fails today, by test id: (item of issue 9, why). Remove an entry when its fix lands.
 KNOWN: dict[str, tuple[str, str]] = {
-    "jupyterhub__repo2docker__tests-venv-py2-with-kernel-requirements": ("", _REQ3),
-    "jupyterhub__repo2docker__tests-venv-py2"
-    "+jupyterhub__repo2docker__tests-venv-py2-with-kernel-requirements": ("", _REQ3),
     "binder-examples__matplotlib-versions__root__mpl-v1.5"
     "+binder-examples__multi-language-demo__root": ("", _PY_UNDER_JULIA),
 }

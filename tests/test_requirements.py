@@ -284,3 +284,24 @@ def test_unclosed_quote_in_line_options_is_an_input_error(make_source):
     a = make_source("a", {"requirements.txt": 'numpy --hash "x\n'})
     with pytest.raises(InputError, match="requirements.txt:1: cannot split"):
         merge([a])
+
+
+def test_requirements3_is_merged_where_repo2docker_reads_it(make_source, tmp_path):
+    """Beside a legacy Python kernel repo2docker installs requirements3.txt into the notebook
+    server's environment: merged, it stays at the top of binder/ (not in a source's folder),
+    and the real repo2docker uses it; beside a modern Python it is ignored, and said so."""
+    from helpers.r2d import inspect_dir
+
+    py2 = make_source("py2", {"runtime.txt": "python-2.7\n", "requirements.txt": "numpy\n",
+                              "requirements3.txt": "nbgitpuller\n"})  # fmt: skip
+    tools = make_source("tools", {"requirements3.txt": "jupyter-server-proxy\n"})
+    result = merge([py2, tools])
+    assert result.ok, result.conflicts
+    text = result.file("requirements3.txt").content.decode()
+    assert "nbgitpuller  # from py2" in text and "jupyter-server-proxy  # from tools" in text
+    repo = tmp_path / "repo"
+    result.write(repo / "binder")
+    info = inspect_dir(repo)
+    assert "binder/requirements3.txt" in info["files_used"]
+    modern = merge([make_source("modern", {"requirements3.txt": "nbgitpuller\n"})])
+    assert [w.code for w in modern.warnings] == ["repo2docker-ignores"]

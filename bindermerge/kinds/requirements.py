@@ -29,16 +29,24 @@ def merge(fragments: Sequence[pip.PipFragment], ctx: MergeContext) -> pip.Merged
 
 
 def render(merged: pip.MergedPip, ctx: MergeContext) -> list[OutputFile]:
+    return render_file(merged, ctx, FILE, CONSTRAINTS)
+
+
+def render_file(
+    merged: pip.MergedPip, ctx: MergeContext, file: str, constraints: str
+) -> list[OutputFile]:
+    """``file`` with the merged lines; constraints from every source go to ``constraints``,
+    which ``file`` refers to with ``-c``."""
     lines = pip.render_lines(merged)
     files = []
     if merged.constraints:
-        lines.insert(0, f"-c {CONSTRAINTS}")
+        lines.insert(0, f"-c {constraints}")
         body = [
             f"{c.text}  # from {', '.join(dict.fromkeys(o.source for o in c.origins))}"
             for c in merged.constraints
         ]
-        files.append(ctx.text_file(CONSTRAINTS, "\n".join(body)))
-    files.append(ctx.text_file(FILE, "\n".join(lines)))
+        files.append(ctx.text_file(constraints, "\n".join(body)))
+    files.append(ctx.text_file(file, "\n".join(lines)))
     return files
 
 

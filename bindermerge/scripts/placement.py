@@ -51,7 +51,10 @@ from bindermerge.scripts import paths
 # kinds/root_files.py, kinds/postbuild.py, kinds/start.py), and the kinds that merge a source's
 # files into bindermerge's own (a reference to one of those is not to a carried file).
 CARRIED = ("postbuild", "start", "root_files", "auxiliary")
-MERGED = ("apt", "environment", "requirements", "runtime", "install_r", "julia_project")
+MERGED = (
+    "apt", "environment", "requirements", "requirements3", "runtime", "install_r",
+    "julia_project",
+)  # fmt: skip
 # What a kind must declare it reads (registry.ENTRIES) to compute the plan.
 READS = (*CARRIED, *MERGED)
 # The kinds that report the plan's findings: the first of these in a merge that declares READS.
@@ -61,6 +64,7 @@ _TOP = {
     r2d.APT_TXT: "apt",
     r2d.ENVIRONMENT_YML: "environment",
     r2d.REQUIREMENTS_TXT: "requirements",
+    r2d.REQUIREMENTS3_TXT: "requirements3",
     r2d.RUNTIME_TXT: "runtime",
     r2d.INSTALL_R: "install_r",
     r2d.PROJECT_TOML: "julia_project",
