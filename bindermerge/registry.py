@@ -72,8 +72,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("refused", "refused",
           files=(r2d.DOCKERFILE, r2d.DEFAULT_NIX, r2d.REQUIRE, r2d.PIPFILE, r2d.PIPFILE_LOCK)),
     Entry("apt", "apt", files=(r2d.APT_TXT,)),
+    # Reads julia_project: the Julia buildpack takes its Python from runtime.txt only.
     Entry("environment", "environment", files=(r2d.ENVIRONMENT_YML, r2d.ENVIRONMENT_YAML),
-          consumes=("requirements", "runtime")),
+          consumes=("requirements", "runtime"), reads=("julia_project",)),
     Entry("requirements", "requirements", files=(r2d.REQUIREMENTS_TXT,)),
     # Beside a legacy Python kernel repo2docker installs it into the notebook server's env.
     Entry("requirements3", "requirements3", files=(r2d.REQUIREMENTS3_TXT,)),

@@ -85,7 +85,10 @@ def test_an_ignored_python_runtime_stays_out_beside_an_r_runtime(make_source):
     # runtime.txt is not folded when another source's r- runtime selects the R buildpack;
     # the python-2.7 that repo2docker ignored beside its own environment.yml must still not
     # join the runtime.txt merge (it would conflict with the R snapshot, or win).
-    a = make_source("a", STALE)
+    # (No python pin in a's environment.yml: under the R buildpack that is a conflict of its
+    # own, tested with the Julia and R buildpacks below.)
+    unpinned = {**STALE, "binder/environment.yml": "dependencies:\n  - numpy\n"}
+    a = make_source("a", unpinned)
     r = make_source("r", {"binder/runtime.txt": "r-2023-06-01\n", "binder/install.R": "1\n"})
     result = merge([a, r])
     assert result.ok and result.conflicts == []
@@ -94,6 +97,42 @@ def test_an_ignored_python_runtime_stays_out_beside_an_r_runtime(make_source):
     assert ("a", "runtime.txt") in files_of(note.origins)
     with_it = merge([a, r], MergeOptions(fold_ignored=True))
     assert [c.file for c in with_it.conflicts if c.kind == "runtime"] == ["runtime.txt"]
+
+
+def test_a_python_pin_under_the_julia_buildpack_is_written_to_runtime_txt(make_source, tmp_path):
+    """With a Julia project repo2docker takes the Python version from runtime.txt only: the
+    merge writes the pin there, and the real repo2docker builds that Python."""
+    from helpers.r2d import inspect_dir
+
+    science = make_source("science", {"environment.yml": "dependencies:\n  - python=3.11\n"})
+    julia = make_source(
+        "julia", {"Project.toml": '[deps]\nExample = "7876af07-990d-54b4-ab0e-23690620f79a"\n'}
+    )
+    result = merge([science, julia])
+    assert result.ok and result.conflicts == []
+    assert result.file("runtime.txt").content == b"python-3.11\n"
+    assert [w.code for w in notes(result)] == ["environment-python-for-julia"]
+    repo = tmp_path / "repo"
+    result.write(repo / "binder")
+    info = inspect_dir(repo)
+    assert info["python_version"] == "3.11", info
+    assert "binder/runtime.txt" in info["files_used"]
+
+
+def test_a_python_pin_under_the_r_buildpack_is_a_conflict(make_source):
+    science = make_source("science", {"environment.yml": "dependencies:\n  - python=3.11\n"})
+    r = make_source("r", {"runtime.txt": "r-2023-06-01\n", "install.R": "1\n"})
+    result = merge([science, r])
+    (c,) = result.conflicts
+    assert (c.kind, c.file, c.key) == ("environment", "environment.yml", "python")
+    assert [o.source for o in c.sides] == ["science", "r"]
+    assert "makes repo2docker build Python 3.10" in c.reason
+    # The R side wins: the pin goes (the build's Python is the R buildpack's, as it says).
+    last = merge([science, r], on_conflict="last")
+    assert "python" not in last.file("environment.yml").content.decode()
+    # A pin on the Python the R buildpack builds anyway is no conflict.
+    same = make_source("same", {"environment.yml": "dependencies:\n  - python=3.10\n"})
+    assert merge([same, r]).conflicts == []
 
 
 def test_sources_without_an_environment_file_fold_as_before(make_source):
@@ -182,7 +221,12 @@ def test_folded_files_are_the_ones_repo2docker_used_alone(case, tmp_path):
         {"runtime.txt"} if runtime.startswith("python") else set()
     )
     assert folded == names & python_files, (real["files_used"], folded)
-    left_out = {o.file for n in notes(result) for o in n.origins}
+    left_out = {
+        o.file
+        for n in notes(result)
+        if n.code == "environment-ignored-not-folded"
+        for o in n.origins
+    }
     present = {Path(k).name for k in tree}
     assert left_out == (present & python_files) - names
 

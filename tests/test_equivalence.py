@@ -78,22 +78,14 @@ def _all(*names: str) -> Callable[[Combo], bool]:
     return lambda combo: set(names) <= set(combo)
 
 
-def _pinned_python_under_r_or_julia(combo: Combo) -> bool:
-    return bool({"basebox", "science"} & set(combo)) and bool({"rstats", "julia"} & set(combo))
-
-
-KNOWN: tuple[Known, ...] = (
-    Known(
-        "",
-        "under the R or Julia buildpack repo2docker takes the Python version from runtime.txt "
-        "only: the base environment is Python 3.10 and environment.yml's python=3.11 is left to "
-        "'mamba env update' (a warning for R, nothing for Julia)",
-        _pinned_python_under_r_or_julia,
-    ),
-)
+KNOWN: tuple[Known, ...] = ()
 # Pairs whose merge is refused with a conflict (an accepted outcome): no later failure applies.
 # install.R ran for rstats alone; with a Project.toml the Julia buildpack never runs it.
-CONFLICTING = ({"basebox", "legacy"}, {"legacy", "science"}, {"julia", "rstats"})
+# A python pin (basebox, science) with an R runtime: the R buildpack builds its own Python.
+CONFLICTING = (
+    {"basebox", "legacy"}, {"legacy", "science"}, {"julia", "rstats"},
+    {"basebox", "rstats"}, {"rstats", "science"},
+)  # fmt: skip
 
 
 def _conflicts(combo: Combo) -> bool:

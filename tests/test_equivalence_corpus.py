@@ -59,15 +59,8 @@ RUNNABLE = frozenset(
 )
 
 
-_PY_UNDER_JULIA = (
-    "runtime.txt's python-2.7 is folded into environment.yml, but the merge has a Project.toml: "
-    "the Julia buildpack takes its Python from runtime.txt only and builds Python 3.10"
-)
 # What fails today, by test id: (item of issue 9, why). Remove an entry when its fix lands.
-KNOWN: dict[str, tuple[str, str]] = {
-    "binder-examples__matplotlib-versions__root__mpl-v1.5"
-    "+binder-examples__multi-language-demo__root": ("", _PY_UNDER_JULIA),
-}
+KNOWN: dict[str, tuple[str, str]] = {}
 
 
 def _manifest() -> dict[str, str]:

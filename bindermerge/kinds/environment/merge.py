@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bindermerge.context import MergeContext
-from bindermerge.kinds.environment import kernel
+from bindermerge.kinds.environment import buildpack, kernel
 from bindermerge.kinds.environment.channels import merge_channels
 from bindermerge.kinds.environment.fold import chosen, fold
 from bindermerge.kinds.environment.model import (
@@ -75,6 +75,7 @@ def merge(fragments: Sequence[EnvFragment], ctx: MergeContext) -> MergedEnvironm
         )
     python_deps = groups.get("python", [])
     lost = kernel.check(merged, python_deps, [p for _, _, p in pip_frags], alone, ctx)
+    lost |= buildpack.check(merged, python_deps, ctx)
     if lost:
         _drop_python_pins(merged, python_deps, lost, ctx)
     _warn_conda_and_pip(merged, [p for _, _, p in pip_frags], ctx)

@@ -139,3 +139,6 @@ class MergedEnvironment:
     others: list[tuple[str, YamlValue]] = field(default_factory=list)
     constraints_file: str = CONSTRAINTS
     other_comments: dict[str, str] = field(default_factory=dict)
+    # runtime.txt to write beside it ("python-3.11"), when another kind's buildpack takes
+    # the Python version from there only (see .buildpack); None: none.
+    runtime: str | None = None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bindermerge.context import MergeContext
 from bindermerge.kinds.environment.model import ALT_FILE, FILE, MergedEnvironment
 from bindermerge.model import Origin, OutputFile
+from bindermerge.repo2docker.constants import RUNTIME_TXT
 from bindermerge.specs import pip
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ def render(merged: MergedEnvironment, ctx: MergeContext) -> list[OutputFile]:
         if key in merged.other_comments:
             yaml.comment_after(doc, key, merged.other_comments[key])
     files.append(ctx.text_file(FILE, yaml.dumps(doc)))
+    if merged.runtime is not None:  # read whole as one value: no header (the manifest has it)
+        files.append(OutputFile(RUNTIME_TXT, (merged.runtime + "\n").encode("utf-8")))
     return files
 
 
