@@ -8,7 +8,7 @@ from those declarations.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
@@ -77,6 +77,11 @@ class MergeContext:
         if kind not in self.may_consume:
             raise AssertionError(f"a kind withheld {kind!r} fragments without declaring it")
         self.withheld.setdefault(kind, set()).update(id(f) for f in fragments)
+
+    def in_source_order(self, origins: Iterable[Origin]) -> list[Origin]:
+        """``origins`` sorted by their sources' order on the command line (stable within one)."""
+        order = {name: i for i, name in enumerate(self.source_names)}
+        return sorted(origins, key=lambda o: order.get(o.source, 0))
 
     def conflict(self, kind: str, file: str, key: str, sides: Sequence[Origin], reason: str) -> int:
         """Record a conflict and return the index of the side to keep.

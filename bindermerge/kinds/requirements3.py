@@ -13,21 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bindermerge.context import MergeContext
-from bindermerge.kinds import Kind, SourceView
-from bindermerge.kinds.requirements import render_file
+from bindermerge.kinds import Kind
+from bindermerge.kinds.requirements import parse, render_file
 from bindermerge.model import OutputFile
 from bindermerge.repo2docker.constants import REQUIREMENTS3_TXT
-from bindermerge.sources.base import SourceFile
 from bindermerge.specs import pip as pip
 
 NAME = "requirements3"
 FILE = REQUIREMENTS3_TXT
 # Its own constraints file: requirements.txt's may be written beside it.
 CONSTRAINTS = "constraints3.txt"
-
-
-def parse(file: SourceFile, view: SourceView) -> pip.PipFragment:
-    return pip.parse_requirements_file(file, view)
 
 
 def merge(fragments: Sequence[pip.PipFragment], ctx: MergeContext) -> pip.MergedPip:

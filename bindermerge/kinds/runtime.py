@@ -133,8 +133,7 @@ def _legacy_kernel(
     ]  # fmt: skip
     if not affected:
         return merged
-    order = {name: i for i, name in enumerate(ctx.source_names)}
-    sides = sorted([*pins, *(o for _, o in affected)], key=lambda o: order.get(o.source, 0))
+    sides = ctx.in_source_order([*pins, *(o for _, o in affected)])
     names = ", ".join(dict.fromkeys(name for name, _ in affected))
     reason = (
         f"Python {xy} makes repo2docker install requirements.txt into a kernel environment of "

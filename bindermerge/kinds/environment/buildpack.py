@@ -58,8 +58,7 @@ def check(
             *pins,
         )
         return set()
-    order = {name: i for i, name in enumerate(ctx.source_names)}
-    sides = sorted([*pins, r_runtime.origin], key=lambda o: order.get(o.source, 0))
+    sides = ctx.in_source_order([*pins, r_runtime.origin])
     reason = (
         f"{RUNTIME_TXT} {r_runtime.text!r} makes repo2docker build Python {built} and take no "
         f"Python version from {FILE}, where python {wanted} was asked for (an R runtime.txt "

@@ -84,8 +84,7 @@ def check(
     if not affected:
         return set()
 
-    order = {name: i for i, name in enumerate(ctx.source_names)}
-    sides = sorted([*pins, *(o for _, o in affected)], key=lambda o: order.get(o.source, 0))
+    sides = ctx.in_source_order([*pins, *(o for _, o in affected)])
     names = ", ".join(dict.fromkeys(name for name, _ in affected))
     reason = (
         f"Python {xy} makes repo2docker install {FILE} into "
