@@ -16,7 +16,12 @@ from bindermerge.context import MergeContext
 from bindermerge.errors import InputError, ParseError
 from bindermerge.kinds import Kind
 from bindermerge.model import Origin, OutputFile
-from bindermerge.repo2docker.constants import LEGACY_KERNEL_BELOW, RSPM_CUTOFF_DATE, RUNTIME_TXT
+from bindermerge.repo2docker.constants import (
+    LEGACY_KERNEL_BELOW,
+    REQUIREMENTS_TXT,
+    RSPM_CUTOFF_DATE,
+    RUNTIME_TXT,
+)
 from bindermerge.repo2docker.runtime import InvalidRuntime, InvalidRuntimeDate, parse_runtime
 from bindermerge.sources.base import SourceFile
 
@@ -133,17 +138,11 @@ def _legacy_kernel(
     ]  # fmt: skip
     if not affected:
         return merged
-    sides = ctx.in_source_order([*pins, *(o for _, o in affected)])
-    names = ", ".join(dict.fromkeys(name for name, _ in affected))
-    reason = (
-        f"Python {xy} makes repo2docker install requirements.txt into a kernel environment of "
-        f"its own; the server-side packages {names} were installed beside the notebook server "
-        "when their sources were built alone"
-    )
-    keep = ctx.conflict(NAME, FILE, "python", sides, reason)
-    if ctx.options.on_conflict == "fail" or sides[keep] in pins:
-        return merged
-    return None
+    from bindermerge.kinds import server_split
+
+    into = "a kernel environment of its own"
+    lost = server_split.record(ctx, NAME, FILE, xy, REQUIREMENTS_TXT, into, pins, affected)
+    return None if lost else merged
 
 
 def render(merged: Runtime | None, ctx: MergeContext) -> list[OutputFile]:

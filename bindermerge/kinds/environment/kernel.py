@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bindermerge.context import MergeContext
+from bindermerge.kinds import server_split
 from bindermerge.kinds.environment.alone import Alone
 from bindermerge.kinds.environment.model import FILE, NAME, Dependency, MergedEnvironment
 from bindermerge.kinds.runtime import Runtime
@@ -51,9 +52,9 @@ def check(
     if python is None:
         return set()
     exp = _merged_explanation(python.text, ctx)
-    if exp.environment_of(f"binder/{FILE}") != "kernel":
-        return set()
     xy = exp.python_version
+    if exp.environment_of(f"binder/{FILE}") != "kernel" or xy is None:
+        return set()
     pins = [
         d.spec.origin
         for d in python_deps
@@ -84,17 +85,9 @@ def check(
     if not affected:
         return set()
 
-    sides = ctx.in_source_order([*pins, *(o for _, o in affected)])
-    names = ", ".join(dict.fromkeys(name for name, _ in affected))
-    reason = (
-        f"Python {xy} makes repo2docker install {FILE} into "
-        f"{exp.describe_environment('kernel')}; the server-side packages {names} were "
-        "installed beside the notebook server when their sources were built alone"
-    )
-    keep = ctx.conflict(NAME, FILE, "python", sides, reason)
-    if ctx.options.on_conflict == "fail" or sides[keep] in pins:
-        return set()
-    return set(pins)
+    into = exp.describe_environment("kernel")
+    lost = server_split.record(ctx, NAME, FILE, xy, FILE, into, pins, affected)
+    return set(pins) if lost else set()
 
 
 def _merged_explanation(python_text: str, ctx: MergeContext) -> Explanation:
