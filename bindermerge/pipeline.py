@@ -51,6 +51,11 @@ class MergeResult:
     def ok(self) -> bool:
         return not any(not c.resolved for c in self.conflicts)
 
+    @property
+    def strict_findings(self) -> int:
+        """The warnings (not info notes) and resolved conflicts ``--strict`` fails on."""
+        return sum(not w.is_info for w in self.warnings) + len(self.conflicts)
+
     def file(self, path: str) -> OutputFile | None:
         """The output file at ``path`` (relative to the output directory), or None."""
         return next((f for f in self.files if f.path == path), None)

@@ -231,13 +231,21 @@ def test_content_adds_nbgitpuller_and_the_readme_links_are_what_link_prints(cli,
     assert "| nbgitpuller | added by `--content` (nbgitpuller) |" in readme
 
 
-def test_a_source_with_nbgitpuller_gets_no_second_one(cli, repo):
-    write_tree(repo.root / "blocks" / "puller", {"requirements.txt": "nbgitpuller>=1.2\n"})
+@pytest.mark.parametrize(
+    "line",
+    [
+        "nbgitpuller>=1.2",
+        "git+https://github.com/jupyterhub/nbgitpuller@main#egg=nbgitpuller",
+        "NbGitPuller @ git+https://github.com/jupyterhub/nbgitpuller@main",
+    ],
+)
+def test_a_source_with_nbgitpuller_gets_no_second_one(cli, repo, line):
+    write_tree(repo.root / "blocks" / "puller", {"requirements.txt": f"{line}\n"})
     r = basebox(cli, "blocks/puller", "--branch", "env", "--content", CONTENT)
     assert r.code == 0, r.err
     requirements = repo.show("env:binder/requirements.txt")
-    assert [line for line in requirements.splitlines() if "nbgitpuller" in line] == [
-        "nbgitpuller>=1.2  # from puller"
+    assert [ln for ln in requirements.splitlines() if "nbgitpuller" in ln.lower()] == [
+        f"{line}  # from puller"
     ]
     assert "added by `--content`" not in repo.show("env:README.md")
 
@@ -282,6 +290,14 @@ def test_no_remote_means_no_link_and_says_how(cli, repo):
     assert r.out == ""
     assert "--binder-repo gh:OWNER/REPO" in r.err
     assert "There is no launch link yet" in repo.show("env:README.md")
+    assert "'origin' is not a remote of this repository" in r.err
+    # A remote named on purpose that is not there is a typo: refused before any commit.
+    r = basebox(cli, "blocks/db", "--branch", "other", "--remote", "nosuch")
+    assert (r.code, r.err.strip().splitlines()[-1]) == (
+        2,
+        "error: --remote nosuch: the repository has no remote named nosuch",
+    )
+    assert repo.git("branch", "--list", "other") == ""
 
 
 def test_own_templates(cli, repo, tmp_path):

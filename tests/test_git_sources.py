@@ -331,20 +331,47 @@ def test_fast_check_needs_no_git_no_cache_no_network(world, block, tmp_path, mak
         "heavy = {'typer', 'ruamel', 'packaging', 'rattler', 'jinja2', 'subprocess'}\n"
         "print(code, sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", script, *args, "--check"],
-        env={**os.environ, **env},
-        cwd=tmp_path,  # no config file around: this checkout's pyproject.toml is not read
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    # No subprocess module either: git cannot have run.
-    assert proc.stdout.split("\n")[0] == "0 []", proc.stderr
+    # --strict (no warnings were counted when the output was written) and --diff (of an
+    # up-to-date output: empty) stay on it, as a strict check hook does.
+    for extra in (["--check"], ["--check", "--strict"], ["--diff"], ["--check", "--diff"]):
+        proc = subprocess.run(
+            [sys.executable, "-c", script, *args, *extra],
+            env={**os.environ, **env},
+            cwd=tmp_path,  # no config file around: this checkout's pyproject.toml is not read
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        # No subprocess module either: git cannot have run.
+        assert proc.stdout.split("\n")[0] == "0 []", (extra, proc.stderr)
+        assert proc.stderr == "", (extra, proc.stderr)
     assert not world.cache.exists()
     # A stale local source still fails it (then the full merge needs the cache: exit 2).
     (local / "apt.txt").write_text("changed\n")
     assert run_process(*args, "--check", env=env).code != 0
+
+
+def test_strict_check_of_an_output_written_with_warnings_goes_to_the_full_merge(
+    world, tmp_path, make_source
+):
+    """The manifest counts what --strict fails on: with warnings there, an up-to-date
+    --check --strict is not answered from it; the full merge names them (exit 1)."""
+    conda = world.github("me/conda")
+    conda.commit({"binder/environment.yml": "dependencies:\n  - pandas\n"})
+    pip = make_source("pip", {"requirements.txt": "pandas\n"})
+    out = tmp_path / "out"
+    args = ["gh:me/conda", str(pip), "-o", str(out)]
+    assert run_process(*args, env=world.env()).code == 0
+    manifest = json.loads((out / ".bindermerge.json").read_text())
+    assert manifest["strict_findings"] == 1
+    assert run_process(*args, "--check", env=world.env()).code == 0
+    strict = run_process(*args, "--check", "--strict", env=world.env())
+    assert strict.code == 1 and "pandas is installed by conda" in strict.err, strict.err
+    # Offline, with the cache gone, it cannot name them: it says why, never "up to date".
+    conda.remove()
+    shutil.rmtree(world.cache)
+    offline = run_process(*args, "--check", "--strict", env=world.env())
+    assert offline.code == 2 and "cannot fetch" in offline.err, offline.err
 
 
 # --- errors: one line, exit 2, output untouched ----------------------------------------------

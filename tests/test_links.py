@@ -61,7 +61,8 @@ def test_where_link_js_names_the_wrong_place_the_real_one_is_used(options, linkj
 
 
 def test_deviations_open_the_folder_nbgitpuller_clones_into():
-    # nbgitpuller's handlers: targetpath or repo.rstrip('/').split('/')[-1]
+    # nbgitpuller's handlers: targetpath or repo.split('/')[-1], with the trailing slash
+    # Content drops (it would clone into the server's root)
     assert clone_directory(Content("https://github.com/o/content.git")) == "content.git"
     assert clone_directory(Content("https://github.com/o/content/")) == "content"
     assert clone_directory(Content("https://github.com/o/content", None, "work")) == "work"
@@ -225,6 +226,9 @@ def test_content_repositories():
     assert content("gl:g/s/c").repo == "https://gitlab.com/g/s/c"
     assert content("git+https://h.org/c.git@x").repo == "https://h.org/c.git"
     assert content("https://h.org/c", target_path="./work/").target_path == "work"
+    # nbgitpuller clones into repo.split('/')[-1]: "" (the server's root) after a slash.
+    slashed = content("https://github.com/me/course//")
+    assert (slashed.repo, clone_directory(slashed)) == ("https://github.com/me/course", "course")
     for bad, message in [
         ("gh:me/course@dev", "names a branch and so does --content-branch"),
         ("https://me:token@github.com/me/c", "must not carry credentials"),

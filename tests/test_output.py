@@ -7,6 +7,8 @@ import os
 
 import pytest
 from helpers import tree_bytes
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bindermerge.errors import OutputError
 from bindermerge.output import compare
@@ -97,3 +99,39 @@ def test_refuses_unresolved(make_source, tmp_path):
     with pytest.raises(ValueError):
         merge([a, b]).write(tmp_path / "binder")
     assert not (tmp_path / "binder").exists()
+
+
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@given(
+    sources=st.lists(st.dictionaries(_texts, _texts, max_size=4), max_size=3),
+    files=st.dictionaries(
+        _texts.filter(bool), st.tuples(st.binary(max_size=8), st.sampled_from([0o644, 0o755]))
+    ),
+    findings=st.integers(min_value=0, max_value=10**6),
+)
+def test_a_manifest_reads_back_as_written(sources, files, findings):
+    from bindermerge.output.manifest import Manifest
+
+    written = Manifest.build(
+        version="9.9",
+        sources=sources,
+        options={"on_conflict": "fail", "fold": True},
+        input_digest="sha256:00",
+        files=[(p, c, m) for p, (c, m) in files.items()],
+        strict_findings=findings,
+    )
+    read = Manifest.parse(written.render())
+    assert read.to_json() == written.to_json()
+    assert read.strict_findings == findings
+    assert all(read.lists(p, c) for p, (c, _) in files.items())
+    assert read.render() == written.render()
+
+
+def test_a_manifest_without_strict_findings_leaves_strict_to_the_full_merge():
+    from bindermerge.output.manifest import Manifest
+
+    for value in (None, True, -1, "0"):
+        doc = {"format": 2, "files": {}, **({} if value is None else {"strict_findings": value})}
+        assert Manifest.parse(json.dumps(doc).encode()).strict_findings is None

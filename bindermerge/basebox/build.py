@@ -36,6 +36,7 @@ README = "README.md"
 README_TEMPLATE = "basebox-README.md.j2"
 TRAILER = "Bindermerge-Readme"  # the sha256 of the README this tool wrote, in the commit
 NBGITPULLER = "nbgitpuller"
+DEFAULT_REMOTE = "origin"  # --remote's default: absent, it only costs the link
 EXIT_OK, EXIT_CONFLICT, EXIT_BAD_INPUT = 0, 1, 2
 
 
@@ -57,7 +58,7 @@ class BaseboxRequest:
     content_branch: str | None = None
     target_path: str | None = None
     binder_repo: str | None = None
-    remote: str = "origin"
+    remote: str = DEFAULT_REMOTE
     templates: str | None = None
     push: str | None = None
     hub: str | None = None
@@ -108,6 +109,11 @@ def _run(request: BaseboxRequest, rep: Reporter) -> int:
             f"branch {request.branch} is checked out in {holder}: basebox would change it under "
             "that work tree; check out another branch there, or name another --branch"
         )
+    named = request.remote != DEFAULT_REMOTE and request.binder_repo is None
+    if named and git.remote_url(repo, request.remote) is None:  # a typo: say so, commit nothing
+        raise BranchError(
+            f"--remote {request.remote}: the repository has no remote named {request.remote}"
+        )
     launch = _launch(request, repo)  # before any work: a bad --content or --hub is exit 2
     if request.push is not None:
         git.check_push_target(repo, request.push)
@@ -153,9 +159,14 @@ def _run(request: BaseboxRequest, rep: Reporter) -> int:
     if launch is not None:
         print(launch.url)
     else:
+        why = (
+            "names no repository a BinderHub can fetch"
+            if git.remote_url(repo, request.remote) is not None
+            else "is not a remote of this repository"
+        )
         print(
-            f"bindermerge: no launch link: the remote {request.remote!r} names no repository a "
-            "BinderHub can fetch; name it with --binder-repo gh:OWNER/REPO",
+            f"bindermerge: no launch link: {request.remote!r} {why}; name the repository with "
+            "--binder-repo gh:OWNER/REPO",
             file=sys.stderr,
         )
     return EXIT_OK
@@ -259,11 +270,14 @@ def _merge(request: BaseboxRequest, sources: Sequence[str], opts: MergeOptions, 
     specs = [*sources, str(added)]
     result = merge(open_sources(specs, pins=pins, update=opts.update), opts)
     if result.ok and not installs(result, NBGITPULLER):
-        raise UsageError(
-            "--content needs nbgitpuller in the environment, but with --no-fold it would go to "
-            "a requirements.txt that repo2docker ignores beside environment.yml: drop --no-fold, "
-            "or add nbgitpuller to a source's environment.yml"
+        why = (
+            "with --no-fold it would go to a requirements.txt that repo2docker ignores beside "
+            "environment.yml: drop --no-fold, or add nbgitpuller to a source's environment.yml"
+            if not opts.fold
+            else "the merged environment does not install the nbgitpuller added to it: add it "
+            "to a source's environment.yml or requirements.txt"
         )
+        raise UsageError(f"--content needs nbgitpuller in the environment, but {why}")
     return result
 
 
@@ -271,7 +285,6 @@ def installs(result: MergeResult, package: str) -> bool:
     """True when repo2docker would install ``package`` from the merged output: a conda
     dependency or ``pip:`` entry of environment.yml when there is one (a requirements.txt
     beside it is ignored), else a line of requirements.txt."""
-    from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
     from bindermerge.kinds.environment.model import MergedEnvironment
@@ -285,15 +298,8 @@ def installs(result: MergeResult, package: str) -> bool:
         pip: object = environment.pip
     else:
         pip = result.values.get("requirements")
-    if not isinstance(pip, MergedPip):
-        return False
-    for requirement in pip.requirements:
-        try:
-            if canonicalize_name(Requirement(requirement.text).name) == wanted:
-                return True
-        except InvalidRequirement:
-            continue  # a URL or a local path: not the package by name
-    return False
+    # By name: "nbgitpuller>=1", "nbgitpuller @ git+...", "git+...#egg=nbgitpuller" alike.
+    return isinstance(pip, MergedPip) and any(r.key == wanted for r in pip.requirements)
 
 
 def _lock(result: MergeResult, out: Path, opts: MergeOptions, rep: Reporter) -> MergeResult | None:
@@ -426,7 +432,7 @@ def _command(request: BaseboxRequest) -> str:
         ("--content-branch", request.content_branch),
         ("--target-path", request.target_path),
         ("--binder-repo", request.binder_repo),
-        ("--remote", request.remote if request.remote != "origin" else None),
+        ("--remote", request.remote if request.remote != DEFAULT_REMOTE else None),
         ("--hub", request.hub),
         ("--app", request.app),
         ("--templates", request.templates),

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bindermerge.basebox.build import DEFAULT_REMOTE
 from bindermerge.cli.table_params import (
     config_parameters,
     given,
@@ -57,7 +58,8 @@ OWN: tuple[tuple[str, Any, object], ...] = (
                             "gh:OWNER/REPO (default: from --remote's URL).", "gh:OWNER/REPO"),
      None),
     ("remote", Annotated[str, typer.Option("--remote", metavar="NAME",
-                                           help="The remote naming the repository.")], "origin"),
+                                           help="The remote naming the repository.")],
+     DEFAULT_REMOTE),
     ("templates", _option("--templates", "A folder with your own basebox-README.md.j2.",
                           "DIR"), None),
     ("push", Annotated[str | None, typer.Option(

@@ -54,10 +54,14 @@ def up_to_date(args: Sequence[str] | Request) -> str | None:
         opts = MergeOptions(**values)
         if opts.output is None or opts.misplaced():
             return None
-        if opts.diff or opts.dry_run or opts.json or opts.strict:
-            return None  # they print or judge more than "up to date": the full path does it
+        if opts.dry_run or opts.json:
+            return None  # they print more than "up to date": the full path does it
         manifest = Manifest.read(opts.output)
         if manifest is None or manifest.version != __version__:
+            return None
+        # --strict judges the warnings too: the merge that wrote the output counted them (a
+        # diff of an up-to-date output is empty, so --diff needs nothing more).
+        if opts.strict and manifest.strict_findings != 0:
             return None
         # A git source counts by its recorded commit (a commit names its content): no git,
         # no cache, no network. One without a record, or under --update, is the merge's.

@@ -66,7 +66,8 @@ def _main(args: list[str]) -> None:
 
     output = up_to_date(request)
     if output is not None:
-        if not request.values.get("check"):  # a merge or --lock run with nothing changed
+        # --check and --diff say nothing when nothing differs; a merge or --lock run does
+        if not request.values.get("check") and not request.values.get("diff"):
             print(f"bindermerge: {output} {UP_TO_DATE}", file=sys.stderr)
         raise SystemExit(EXIT_OK)
     raise SystemExit(
@@ -182,7 +183,7 @@ def run_merge(sources: Sequence[str], opts: MergeOptions) -> int:
     rep.findings(result)
     if not result.ok:
         return rep.finish(result, EXIT_CONFLICT, "unresolved conflicts: nothing written")
-    if opts.strict and (any(not w.is_info for w in result.warnings) or result.conflicts):
+    if opts.strict and result.strict_findings:
         written = "" if opts.check or opts.diff else ": nothing written"
         return rep.finish(result, EXIT_CONFLICT, f"warnings under --strict{written}")
 

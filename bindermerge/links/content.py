@@ -26,16 +26,22 @@ class Content:
     branch: str | None = None
     target_path: str | None = None
 
+    def __post_init__(self) -> None:
+        # nbgitpuller clones into repo.split('/')[-1]: after a trailing slash that is "", the
+        # server's root itself. git clones the same repository without it.
+        object.__setattr__(self, "repo", self.repo.rstrip("/"))
+
 
 def clone_directory(content: Content) -> str:
     """The folder nbgitpuller clones ``content`` into, relative to the server's root.
 
     nbgitpuller's handlers use ``targetPath`` when given, else the last segment of the
-    repository URL (``repo.rstrip('/').split('/')[-1]``: ``course.git`` stays ``course.git``).
+    repository URL (``repo.split('/')[-1]``: ``course.git`` stays ``course.git``; a trailing
+    slash was dropped when the :class:`Content` was made).
     """
     if content.target_path:
         return content.target_path
-    return content.repo.rstrip("/").split("/")[-1]
+    return content.repo.split("/")[-1]
 
 
 def content(

@@ -18,8 +18,14 @@ Schema (``format`` 2)::
                    "commit": "<full id>", "subdir": ""}],
       "options": {"on_conflict": "fail", ...},          # the digested options
       "input_digest": "sha256:...",
+      "strict_findings": 0,                             # what --strict fails on
       "files": {"apt.txt": {"sha256": "<hex>", "mode": "644"}, ...}
     }
+
+``strict_findings`` counts the warnings and resolved conflicts of the merge that wrote the
+directory (what ``--strict`` fails on): an up-to-date ``--check --strict`` answers from it,
+without the sources' files, so a git source needs neither cache nor network there either. A
+manifest without it (written before it existed) leaves that answer to the full merge.
 
 A git source's record is what makes a merge reproducible: the next run with the same spec
 uses the recorded commit (:meth:`Manifest.git_pins`) instead of resolving REF again, and needs
@@ -57,7 +63,15 @@ class ManifestError(ValueError):
 class Manifest:
     """A parsed manifest. ``files`` maps output paths to ``(sha256 hex, mode text)``."""
 
-    __slots__ = ("version", "format", "sources", "options", "input_digest", "files")
+    __slots__ = (
+        "version",
+        "format",
+        "sources",
+        "options",
+        "input_digest",
+        "files",
+        "strict_findings",
+    )
 
     def __init__(
         self,
@@ -68,6 +82,7 @@ class Manifest:
         input_digest: str,
         files: dict[str, tuple[str, str]],
         format: int = FORMAT,
+        strict_findings: int | None = None,
     ) -> None:
         self.version = version
         self.format = format
@@ -75,6 +90,7 @@ class Manifest:
         self.options = options
         self.input_digest = input_digest
         self.files = files
+        self.strict_findings = strict_findings
 
     # -- writing
 
@@ -87,8 +103,10 @@ class Manifest:
         options: Mapping[str, object],
         input_digest: str,
         files: Iterable[tuple[str, bytes, int]],
+        strict_findings: int,
     ) -> Manifest:
-        """The manifest of ``files`` given as ``(path, content, mode)``."""
+        """The manifest of ``files`` given as ``(path, content, mode)``; ``strict_findings``
+        is the number of warnings and resolved conflicts ``--strict`` would fail on."""
         return cls(
             version=version,
             sources=[dict(s) for s in sources],
@@ -98,10 +116,11 @@ class Manifest:
                 path: (hashlib.sha256(content).hexdigest(), mode_text(mode))
                 for path, content, mode in sorted(files)
             },
+            strict_findings=strict_findings,
         )
 
     def to_json(self) -> dict[str, object]:
-        return {
+        doc: dict[str, object] = {
             "generator": GENERATOR,
             "format": self.format,
             "version": self.version,
@@ -110,6 +129,9 @@ class Manifest:
             "input_digest": self.input_digest,
             "files": {p: {"sha256": h, "mode": m} for p, (h, m) in sorted(self.files.items())},
         }
+        if self.strict_findings is not None:
+            doc["strict_findings"] = self.strict_findings
+        return doc
 
     def render(self) -> bytes:
         """The file's bytes: sorted keys and a final newline, so it diffs cleanly."""
@@ -142,6 +164,7 @@ class Manifest:
             if isinstance(s, (str, dict))
         ]
         options = doc.get("options")
+        findings = doc.get("strict_findings")
         return cls(
             version=str(doc.get("version", "")),
             format=int(fmt),
@@ -149,6 +172,10 @@ class Manifest:
             options=options if isinstance(options, dict) else {},
             input_digest=str(doc.get("input_digest", "")),
             files=files,
+            # bool is an int to isinstance, and no count
+            strict_findings=findings
+            if isinstance(findings, int) and not isinstance(findings, bool) and findings >= 0
+            else None,
         )
 
     @classmethod

@@ -42,6 +42,7 @@ def manifest_of(result: MergeResult) -> Manifest:
         options=result.options.digest_items(),
         input_digest=result.input_digest,
         files=((f.path, f.content, f.mode) for f in result.files),
+        strict_findings=result.strict_findings,
     )
 
 

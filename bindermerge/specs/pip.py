@@ -367,6 +367,8 @@ class MergedRequirement:
     text: str
     origins: list[Origin]
     constraint: bool = False
+    # the canonical name (from ``#egg=`` for a URL), or the URL of an unnamed URL requirement
+    key: str = ""
 
 
 @dataclass
@@ -524,7 +526,9 @@ def _merge_one(
     first = group[0]
     if first.requirement is None:  # unnamed URL: identical by key
         prefix = "-e " if any(r.editable for r in group) else ""
-        return MergedRequirement(prefix + first.key + _opts(group), origins, constraint)
+        return MergedRequirement(
+            prefix + first.key + _opts(group), origins, constraint, first.key
+        )
 
     extras = sorted({e for r in group for e in r.requirement.extras})  # type: ignore[union-attr]
     marker = first.marker
@@ -556,7 +560,7 @@ def _merge_one(
                 text += f" ; {marker}"
         else:
             text = f"{name}{_extras(extras)} @ {chosen.url}" + (f" ; {marker}" if marker else "")
-        return MergedRequirement(text + _opts(group), origins, constraint)
+        return MergedRequirement(text + _opts(group), origins, constraint, first.key)
 
     sets = [r.requirement.specifier for r in group]  # type: ignore[union-attr]
     spec = specifiers.merge_specifier_sets(sets)
@@ -573,7 +577,7 @@ def _merge_one(
                 kept.append(r.requirement.specifier)  # type: ignore[union-attr]
         spec = specifiers.merge_specifier_sets(kept)
     text = f"{name}{_extras(extras)}{specifiers.render(spec)}" + (f" ; {marker}" if marker else "")
-    return MergedRequirement(text + _opts(group), origins, constraint)
+    return MergedRequirement(text + _opts(group), origins, constraint, first.key)
 
 
 def _extras(extras: Sequence[str]) -> str:
