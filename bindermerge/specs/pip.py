@@ -526,9 +526,7 @@ def _merge_one(
     first = group[0]
     if first.requirement is None:  # unnamed URL: identical by key
         prefix = "-e " if any(r.editable for r in group) else ""
-        return MergedRequirement(
-            prefix + first.key + _opts(group), origins, constraint, first.key
-        )
+        return MergedRequirement(prefix + first.key + _opts(group), origins, constraint, first.key)
 
     extras = sorted({e for r in group for e in r.requirement.extras})  # type: ignore[union-attr]
     marker = first.marker
