@@ -103,10 +103,11 @@ class Manifest:
         options: Mapping[str, object],
         input_digest: str,
         files: Iterable[tuple[str, bytes, int]],
-        strict_findings: int,
+        strict_findings: int | None = None,
     ) -> Manifest:
         """The manifest of ``files`` given as ``(path, content, mode)``; ``strict_findings``
-        is the number of warnings and resolved conflicts ``--strict`` would fail on."""
+        is the number of warnings and resolved conflicts ``--strict`` would fail on (None:
+        not known, and then ``--strict`` is left to the full merge)."""
         return cls(
             version=version,
             sources=[dict(s) for s in sources],
