@@ -249,6 +249,7 @@ def test_a_version_satisfies_the_merge_exactly_when_it_satisfies_every_input(vsp
 
 @LAW
 @given(_VSPEC, st.lists(_VERSION, max_size=30))
+@example("(==0|>=1!1a1),~=1!0a", ["0", "1!1"])  # the release above a pre-release, in an epoch
 def test_release_witness_is_a_release_the_spec_admits(vspec, versions):
     s = _valid(vspec)
     assume(s is not None and s.version is not None)

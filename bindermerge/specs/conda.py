@@ -250,6 +250,9 @@ def _candidates_for(literal: str) -> tuple[str, ...]:
         if prefix:
             out += [prefix, prefix + "dev", prefix + ".99999", prefix + ".99999.99999"]
         head = segments[i][0] if segments[i] else None
+        if isinstance(head, int):
+            # the next release of this segment: above a pre-release like 1a1 ("2")
+            out.append(f"{prefix}.{head + 1}" if prefix else str(head + 1))
         if isinstance(head, int) and head > 0:
             below = f"{prefix}.{head - 1}" if prefix else str(head - 1)
             out += [below, below + ".99999", below + ".99999.99999"]
@@ -257,6 +260,12 @@ def _candidates_for(literal: str) -> tuple[str, ...]:
     if epoch:
         out.append(f"{int(epoch) + 1}!0")
         out.append(f"{int(epoch) - 1}!99999999" if int(epoch) > 0 else "0")
+        # The same neighbours inside this epoch: the ones above lose it where rattler's
+        # segment helpers drop it (1!1a1 -> "2", not "1!2").
+        rest = literal.split("!", 1)[-1]
+        for c in (*_candidates_for(rest), *_EXTREMES):
+            if "!" not in c:
+                out.append(f"{epoch}!{c}")
     return tuple(dict.fromkeys(out))
 
 
