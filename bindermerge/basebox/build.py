@@ -109,12 +109,14 @@ def _run(request: BaseboxRequest, rep: Reporter) -> int:
             f"branch {request.branch} is checked out in {holder}: basebox would change it under "
             "that work tree; check out another branch there, or name another --branch"
         )
+    # The remote's URL names the repository for the link, unless --binder-repo does.
+    fetched_from = None if request.binder_repo else git.remote_url(repo, request.remote)
     named = request.remote != DEFAULT_REMOTE and request.binder_repo is None
-    if named and git.remote_url(repo, request.remote) is None:  # a typo: say so, commit nothing
+    if named and fetched_from is None:  # a typo: say so, commit nothing
         raise BranchError(
             f"--remote {request.remote}: the repository has no remote named {request.remote}"
         )
-    launch = _launch(request, repo)  # before any work: a bad --content or --hub is exit 2
+    launch = _launch(request, fetched_from)  # before any work: bad --content or --hub: exit 2
     if request.push is not None:
         git.check_push_target(repo, request.push)
     old = git.head_of(repo, ref)
@@ -161,7 +163,7 @@ def _run(request: BaseboxRequest, rep: Reporter) -> int:
     else:
         why = (
             "names no repository a BinderHub can fetch"
-            if git.remote_url(repo, request.remote) is not None
+            if fetched_from is not None
             else "is not a remote of this repository"
         )
         print(
@@ -320,16 +322,17 @@ def _lock(result: MergeResult, out: Path, opts: MergeOptions, rep: Reporter) -> 
 # --- links, README and the commit message ---------------------------------------------------
 
 
-def _launch(request: BaseboxRequest, repo: git.Repository) -> Launch | None:
+def _launch(request: BaseboxRequest, fetched_from: str | None) -> Launch | None:
     """The branch's launch link (with nbgitpuller when there is content), or None when the
-    repository cannot be named for a BinderHub."""
+    repository cannot be named for a BinderHub: ``--binder-repo`` names it, else the remote's
+    URL ``fetched_from`` (None: no such remote)."""
     from bindermerge.links import badge, content, environment, launch_url
 
     pulled = None
     if request.content is not None:
         pulled = content(request.content, branch=request.content_branch,
                          target_path=request.target_path)  # fmt: skip
-    spec = request.binder_repo or _spelling_of_remote(repo, request.remote)
+    spec = request.binder_repo or _spelling_of_remote(fetched_from)
     if spec is None:
         return None
     env = environment(spec, ref=request.branch, what="--binder-repo")
@@ -340,11 +343,10 @@ def _launch(request: BaseboxRequest, repo: git.Repository) -> Launch | None:
     return Launch(url, badge(url, "markdown"), plain)
 
 
-def _spelling_of_remote(repo: git.Repository, remote: str) -> str | None:
-    """``gh:OWNER/REPO``, ``gl:...`` or ``git+https://...`` for a remote a hub can fetch."""
+def _spelling_of_remote(fetched_from: str | None) -> str | None:
+    """``gh:OWNER/REPO``, ``gl:...`` or ``git+https://...`` for a remote URL a hub can fetch."""
     from bindermerge.links.content import public_url
 
-    fetched_from = git.remote_url(repo, remote)
     url = public_url(fetched_from) if fetched_from is not None else None
     if url is None:
         return None

@@ -38,9 +38,10 @@ def check(
         return set()
     from bindermerge.repo2docker.explain import explain
 
+    # The pin alone (what its source asked for), then beside what picks the buildpack.
     environment = json.dumps({"dependencies": [python.text]})  # JSON is YAML
-    wanted = explain({"binder/": None, f"binder/{FILE}": environment}).python_version
     files: dict[str, str | None] = {"binder/": None, f"binder/{FILE}": environment}
+    wanted = explain(files).python_version
     if julia:
         files[f"binder/{PROJECT_TOML}"] = "[deps]\n"
     if r_runtime is not None:
